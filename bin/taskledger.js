@@ -1,0 +1,2 @@
+#!/usr/bin/env node
+require('../dist/adapters/cli/main.js').main(process.argv);

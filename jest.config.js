@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  transform: { '^.+\\.ts$': ['@swc/jest'] },
+  testTimeout: 60_000,
+  // Store tests share one PostgreSQL server and SQLite files under the OS temp folder;
+  // two workers match the two cores these machines have.
+  maxWorkers: 2,
+};

@@ -1,0 +1,86 @@
+import * as t from 'io-ts';
+import { Either, left, right, isLeft } from 'fp-ts/Either';
+import { TaskledgerError, invalidRequest } from './errors';
+
+/** `a.b.0` for the first failure, so a caller knows which field to fix. */
+export const pathOf = (error: t.ValidationError): string =>
+  error.context
+    .map((entry) => entry.key)
+    .filter((key) => key !== '')
+    .join('.');
+
+const describe = (error: t.ValidationError): string => {
+  if (error.message !== undefined) return error.message;
+  const last = error.context[error.context.length - 1];
+  return `expected ${last?.type.name ?? 'a value'}, got ${JSON.stringify(error.value) ?? 'nothing'}`;
+};
+
+/** Decodes `input` with `codec`; a failure is `invalid_request` naming the failing path. */
+export const decodeWith =
+  <A, O>(codec: t.Type<A, O, unknown>, what: string) =>
+  (input: unknown): Either<TaskledgerError, A> => {
+    const result = codec.decode(input);
+    if (!isLeft(result)) return right(result.right);
+    const first = result.left[0];
+    const path = first === undefined ? '' : pathOf(first);
+    const reason = first === undefined ? 'invalid' : describe(first);
+    return left(invalidRequest(`invalid ${what}${path ? ` at ${path}` : ''}: ${reason}`, path));
+  };
+
+type Required<P extends t.Props> = { [K in keyof P]: t.TypeOf<P[K]> };
+type Optional<P extends t.Props> = { [K in keyof P]?: t.TypeOf<P[K]> };
+
+/**
+ * An object codec with required and optional fields that refuses unknown fields (a misspelt
+ * option must fail, not vanish) and reports failures under the field's own name.
+ */
+export const strictObject = <R extends t.Props, O extends t.Props = Record<never, never>>(
+  name: string,
+  required: R,
+  optional: O = {} as O,
+): t.Type<Required<R> & Optional<O>, Required<R> & Optional<O>, unknown> => {
+  type A = Required<R> & Optional<O>;
+  const isObject = (u: unknown): u is Record<string, unknown> =>
+    typeof u === 'object' && u !== null && !Array.isArray(u);
+  return new t.Type<A, A, unknown>(
+    name,
+    (u): u is A =>
+      isObject(u) &&
+      Object.entries(required).every(([k, c]) => c.is(u[k])) &&
+      Object.entries(optional).every(([k, c]) => u[k] === undefined || c.is(u[k])),
+    (u, context) => {
+      if (!isObject(u)) return t.failure(u, context, `expected an object`);
+      const out: Record<string, unknown> = {};
+      const errors: t.Errors = [];
+      for (const key of Object.keys(u)) {
+        if (!(key in required) && !(key in optional)) {
+          errors.push({
+            value: u[key],
+            context: [...context, { key, type: t.never, actual: u[key] }],
+            message: `unknown field ${key}`,
+          });
+        }
+      }
+      const check = (key: string, codec: t.Mixed, optionalField: boolean) => {
+        const value = u[key];
+        if (optionalField && value === undefined) return;
+        const result = codec.validate(value, [...context, { key, type: codec, actual: value }]);
+        if (isLeft(result)) errors.push(...result.left);
+        else out[key] = result.right;
+      };
+      for (const [key, codec] of Object.entries(required)) check(key, codec, false);
+      for (const [key, codec] of Object.entries(optional)) check(key, codec, true);
+      return errors.length > 0 ? t.failures(errors) : t.success(out as A);
+    },
+    t.identity,
+  );
+};
+
+/** A non-empty string. */
+export const NonEmptyString = new t.Type<string, string, unknown>(
+  'NonEmptyString',
+  (u): u is string => typeof u === 'string' && u.length > 0,
+  (u, c) =>
+    typeof u === 'string' && u.length > 0 ? t.success(u) : t.failure(u, c, 'expected a non-empty string'),
+  t.identity,
+);

@@ -1,0 +1,90 @@
+import type { ExpectedRevision } from './expectedRevision';
+
+/** A JSON object: what event data and metadata are. */
+export type JsonObject = { readonly [key: string]: unknown };
+
+/** An event on its way in: the id makes retries idempotent. */
+export type EventToAppend = {
+  readonly id: string;
+  readonly type: string;
+  readonly data: JsonObject;
+  readonly metadata: JsonObject;
+};
+
+/** An event as stored: where it sits in its stream (revision, 0-based) and in the log (position). */
+export type RecordedEvent = EventToAppend & {
+  readonly streamName: string;
+  readonly revision: bigint;
+  /** Global, strictly increasing, never 0: 0n means "before the first event". */
+  readonly position: bigint;
+};
+
+export type AppendOptions = { readonly expectedRevision: ExpectedRevision };
+
+export type AppendResult = {
+  /** The revision of the stream's last event: what to expect on the next append. */
+  readonly nextExpectedRevision: bigint;
+  /** The position of the last event appended. */
+  readonly position: bigint;
+};
+
+export type ReadStreamOptions = {
+  readonly fromRevision?: bigint;
+  readonly toRevision?: bigint;
+  readonly maxCount?: number;
+  readonly direction?: 'forwards' | 'backwards';
+};
+
+/** Server-side filter: an event passes when it matches every given part. */
+export type EventFilter = {
+  readonly eventTypes?: readonly string[];
+  readonly streamPrefixes?: readonly string[];
+};
+
+export type ReadAllOptions = {
+  /** Inclusive; defaults to the start. */
+  readonly fromPosition?: bigint;
+  readonly maxCount?: number;
+  /** How many events a read holds in memory at once. */
+  readonly batchSize?: number;
+  readonly filter?: EventFilter;
+};
+
+/** Where a subscription starts: `after` is exclusive, so a stored position resumes with the next event. */
+export type SubscriptionStart = 'start' | 'end' | { readonly after: bigint };
+
+export type SubscribeOptions = {
+  readonly from?: SubscriptionStart;
+  readonly filter?: EventFilter;
+  readonly signal?: AbortSignal;
+  readonly batchSize?: number;
+};
+
+/** A subscription yields every matching event once, in order, then `caughtUp`, then live events. */
+export type SubscriptionMessage =
+  | { readonly kind: 'event'; readonly event: RecordedEvent }
+  | { readonly kind: 'caughtUp'; readonly position: bigint };
+
+/**
+ * The store port (DESIGN.md section 4), with EventStoreDB's semantics on every store:
+ * atomic append with its expected-revision check, idempotent by event id, positions that a
+ * reader never sees out of order, reads streamed in batches.
+ */
+export interface EventStore {
+  appendToStream(
+    stream: string,
+    events: readonly EventToAppend[],
+    options: AppendOptions,
+  ): Promise<AppendResult>;
+  /** A missing stream reads as empty. */
+  readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage>;
+  close(): Promise<void>;
+}
+
+export const matchesFilter = (filter: EventFilter | undefined, event: { type: string; streamName: string }) =>
+  filter === undefined ||
+  ((filter.eventTypes === undefined || filter.eventTypes.includes(event.type)) &&
+    (filter.streamPrefixes === undefined ||
+      filter.streamPrefixes.some((p) => event.streamName.startsWith(p))));
