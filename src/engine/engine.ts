@@ -1,0 +1,110 @@
+import { isLeft } from 'fp-ts/Either';
+import { userInfo } from 'node:os';
+import type { EventStore } from '../ports/eventStore';
+import { CommandData, CommandType, commandTypes, decodeCommand, Command } from '../domain/commands';
+import type { Task } from '../domain/task';
+import { notFound } from '../domain/errors';
+import { DEFAULT_WORKER_TIMEOUT_MS } from '../domain/liveness';
+import { Clock, systemClock } from './clock';
+import { getTaskStreams } from './taskStreams';
+import { getStreamTaskRelations, TaskRelations } from './taskRelations';
+import { handleCommand, CommandOptions, CommandDeps } from './handleCommand';
+import type { CommandResult } from './commandResult';
+import { readHistory, HistoryEntry } from './history';
+import { newCommandId } from './eventIds';
+
+export type EngineOptions = {
+  readonly store: EventStore;
+  readonly clock?: Clock;
+  /** Who acts when a command does not say: by default the OS user. */
+  readonly actor?: string;
+  /** A worker silent for longer than this no longer counts as active (default 600 s). */
+  readonly workerTimeoutMs?: number;
+  /** How many times a command re-reads and decides again after a conflict (default 5). */
+  readonly maxRetries?: number;
+  /** Ids for tasks created without one. */
+  readonly newTaskId?: () => string;
+  readonly relations?: TaskRelations;
+};
+
+/**
+ * camelCase method names for the snake_case commands; `close` becomes `closeTask` because
+ * `close()` shuts the engine down.
+ */
+type MethodName<K extends string> = K extends 'close'
+  ? 'closeTask'
+  : K extends `${infer A}_${infer B}`
+    ? `${A}${Capitalize<MethodName<B>>}`
+    : K;
+export type CommandMethods = {
+  [K in CommandType as MethodName<K>]: (
+    data: CommandData<K>,
+    options?: CommandOptions,
+  ) => Promise<CommandResult>;
+};
+
+export type Engine = CommandMethods & {
+  /** Runs any command given by name, decoding its data first (for CLIs and HTTP). */
+  execute(type: string, data: unknown, options?: CommandOptions): Promise<CommandResult>;
+  /** The task document; `not_found` when it does not exist or was deleted. */
+  get(id: string): Promise<Task>;
+  /** Every event of the task, with metadata; readable after delete. */
+  history(id: string): Promise<HistoryEntry[]>;
+  close(): Promise<void>;
+};
+
+const osUser = () => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+};
+
+const methodName = (type: string) =>
+  type === 'close' ? 'closeTask' : type.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/** Builds the engine over an opened store. `openEngine` in the package root also opens stores by URL. */
+export const createEngine = (options: EngineOptions): Engine => {
+  const { store, clock = systemClock } = options;
+  const streams = getTaskStreams(store);
+  const deps: CommandDeps = {
+    store,
+    streams,
+    relations: options.relations ?? getStreamTaskRelations(store, streams),
+    now: () => clock().toISOString(),
+    defaultActor: options.actor ?? osUser(),
+    workerTimeoutMs: options.workerTimeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS,
+    maxRetries: options.maxRetries ?? 5,
+  };
+  const newTaskId = options.newTaskId ?? newCommandId;
+
+  const execute = async (type: string, data: unknown, commandOptions?: CommandOptions) => {
+    const decoded = decodeCommand({ type, data });
+    if (isLeft(decoded)) throw decoded.left;
+    const command: Command =
+      decoded.right.type === 'create' && decoded.right.data.id === undefined
+        ? { type: 'create', data: { ...decoded.right.data, id: newTaskId() } }
+        : decoded.right;
+    return handleCommand(deps, command, commandOptions);
+  };
+
+  const methods = Object.fromEntries(
+    commandTypes.map((type) => [
+      methodName(type),
+      (data: unknown, o?: CommandOptions) => execute(type, data, o),
+    ]),
+  ) as CommandMethods;
+
+  return {
+    ...methods,
+    execute,
+    get: async (id) => {
+      const loaded = await streams.load(id);
+      if (loaded.state.kind !== 'live') throw notFound(id);
+      return loaded.state.task;
+    },
+    history: (id) => readHistory(store, id),
+    close: () => store.close(),
+  };
+};

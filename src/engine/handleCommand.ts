@@ -1,0 +1,163 @@
+import { isLeft } from 'fp-ts/Either';
+import type { AppendResult, EventStore, EventToAppend, RecordedEvent } from '../ports/eventStore';
+import type { ExpectedRevision } from '../ports/expectedRevision';
+import { conflict, matchesExpectedRevision } from '../ports/expectedRevision';
+import type { Command } from '../domain/commands';
+import type { TaskEvent, EventMetadata } from '../domain/events';
+import { SCHEMA_VERSION } from '../domain/events';
+import { decide, DecideContext } from '../domain/decide';
+import { streamNameOf } from '../domain/task';
+import { isTaskledgerError } from '../domain/errors';
+import type { TaskStreams, LoadedTask } from './taskStreams';
+import { advance } from './taskStreams';
+import type { TaskRelations } from './taskRelations';
+import { hashEvent } from './hashChain';
+import { eventIdFor, newCommandId } from './eventIds';
+import { CommandResult, changedFields } from './commandResult';
+
+/** Who acts and why, and how strictly: carried into every event's metadata. */
+export type CommandOptions = {
+  readonly actor?: string;
+  readonly reason?: string;
+  /** Makes a retried command idempotent: the same id is handled once. */
+  readonly commandId?: string;
+  readonly correlationId?: string;
+  readonly causationId?: string;
+  /** Strict compare-and-set: fail with `conflict` instead of re-reading and deciding again. */
+  readonly expectedRevision?: ExpectedRevision;
+};
+
+export type CommandDeps = {
+  readonly store: EventStore;
+  readonly streams: TaskStreams;
+  readonly relations: TaskRelations;
+  readonly now: () => string;
+  readonly defaultActor: string;
+  readonly workerTimeoutMs: number;
+  readonly maxRetries: number;
+};
+
+const commandIdOf = (command: Command): string | undefined =>
+  'id' in command.data ? command.data.id : undefined;
+
+/** Looks up the facts about other tasks that this command's decision depends on. */
+const factsFor = async (command: Command, relations: TaskRelations) => {
+  const parent = command.type === 'create' || command.type === 'edit' ? command.data.parent : undefined;
+  const needsChildren = command.type === 'reset' || command.type === 'delete';
+  return {
+    ...(parent === undefined ? {} : { parent: await relations.parentFacts(parent) }),
+    ...(needsChildren ? { publishedChildren: await relations.publishedChildren(command.data.id) } : {}),
+  };
+};
+
+/** Adds metadata and the hash chain: each event's hash covers the one before it in the stream. */
+const toAppend = (events: readonly TaskEvent[], loaded: LoadedTask, base: EventMetadata): EventToAppend[] => {
+  let previous = loaded.lastHash;
+  return events.map((event, index) => {
+    const metadata = { ...base };
+    const hash = hashEvent(previous, { type: event.type, data: event.data, metadata });
+    previous = hash;
+    return {
+      id: eventIdFor(base.commandId, index),
+      type: event.type,
+      data: event.data,
+      metadata: { ...metadata, hash },
+    };
+  });
+};
+
+/** The appended events as the store recorded them, without reading them back. */
+const recordedFrom = (
+  events: readonly EventToAppend[],
+  stream: string,
+  last: AppendResult,
+): RecordedEvent[] =>
+  events.map((event, i) => {
+    const fromEnd = events.length - 1 - i;
+    return {
+      ...event,
+      streamName: stream,
+      revision: last.nextExpectedRevision - BigInt(fromEnd),
+      // Only the last event's position is known (positions may have gaps); only it is kept.
+      position: fromEnd === 0 ? last.position : 0n,
+    };
+  });
+
+/**
+ * Read, decide, append: the one path every command takes. On a conflict (someone appended
+ * first) it reads the new events and decides again, a bounded number of times, unless the
+ * caller asked for strict compare-and-set.
+ */
+export const handleCommand = async (
+  deps: CommandDeps,
+  command: Command,
+  options: CommandOptions = {},
+): Promise<CommandResult> => {
+  const id = commandIdOf(command);
+  if (id === undefined) throw new Error('handleCommand: a command reaches here with its id');
+  const stream = streamNameOf(id);
+  const commandId = options.commandId ?? newCommandId();
+  const facts = await factsFor(command, deps.relations);
+
+  for (let attempt = 0; ; attempt++) {
+    const loaded = await deps.streams.load(id);
+    const landed = loaded.recentCommands.get(commandId);
+    if (landed !== undefined) return { id, updated: 1, fields: {}, ...landed, duplicate: true };
+    if (
+      options.expectedRevision !== undefined &&
+      !matchesExpectedRevision(options.expectedRevision, loaded.revision)
+    ) {
+      throw conflict(stream, options.expectedRevision, loaded.revision);
+    }
+
+    const at = deps.now();
+    const actor = options.actor ?? deps.defaultActor;
+    const ctx: DecideContext = { at, actor, workerTimeoutMs: deps.workerTimeoutMs, ...facts };
+    const decision = decide(loaded.state, command, ctx);
+    if (isLeft(decision)) throw decision.left;
+    const events = decision.right;
+    if (events.length === 0) {
+      return { id, updated: 0, fields: {}, revision: loaded.revision ?? -1n, position: loaded.lastPosition };
+    }
+
+    const reason = options.reason ?? statusReasonOf(command);
+    const metadata: EventMetadata = {
+      commandId,
+      actor,
+      at,
+      schemaVersion: SCHEMA_VERSION,
+      ...(reason ? { reason } : {}),
+      ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
+      ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
+    };
+    const toStore = toAppend(events, loaded, metadata);
+    try {
+      const result = await deps.store.appendToStream(stream, toStore, {
+        expectedRevision: loaded.revision ?? 'no_stream',
+      });
+      const next = advance(loaded, recordedFrom(toStore, stream, result));
+      deps.streams.remember(next);
+      return {
+        id,
+        updated: 1,
+        fields: changedFields(loaded.state, next.state),
+        revision: result.nextExpectedRevision,
+        position: result.position,
+      };
+    } catch (error) {
+      const retry =
+        isTaskledgerError(error) &&
+        error.code === 'conflict' &&
+        options.expectedRevision === undefined &&
+        attempt < deps.maxRetries;
+      if (!retry) throw error;
+    }
+  }
+};
+
+const statusReasonOf = (command: Command): string | undefined =>
+  'status_reason' in command.data &&
+  typeof command.data.status_reason === 'string' &&
+  command.data.status_reason !== ''
+    ? command.data.status_reason
+    : undefined;

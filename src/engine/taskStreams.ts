@@ -1,0 +1,100 @@
+import { isLeft } from 'fp-ts/Either';
+import type { EventStore, RecordedEvent } from '../ports/eventStore';
+import { corruptEvent } from '../ports/storeErrors';
+import { decodeTaskEvent, TaskEventEnvelope } from '../domain/events';
+import { evolve } from '../domain/evolve';
+import { initialState, TaskState } from '../domain/taskState';
+import { streamNameOf } from '../domain/task';
+import { GENESIS_HASH } from './hashChain';
+
+/** Where a command lands: kept so a retried command id answers as the first time. */
+export type CommandLanding = { readonly revision: bigint; readonly position: bigint };
+
+/** A task's stream folded up to `revision` (undefined: the stream does not exist yet). */
+export type LoadedTask = {
+  readonly id: string;
+  readonly state: TaskState;
+  readonly revision: bigint | undefined;
+  readonly lastPosition: bigint;
+  readonly lastHash: string;
+  readonly recentCommands: ReadonlyMap<string, CommandLanding>;
+};
+
+const RECENT_COMMANDS = 64;
+
+const emptyTask = (id: string): LoadedTask => ({
+  id,
+  state: initialState,
+  revision: undefined,
+  lastPosition: 0n,
+  lastHash: GENESIS_HASH,
+  recentCommands: new Map(),
+});
+
+/** Decodes an event read back from a store: one that does not decode is `corrupt_event`, never skipped. */
+export const decodeRecorded = (event: RecordedEvent): TaskEventEnvelope => {
+  const decoded = decodeTaskEvent(event);
+  if (isLeft(decoded)) {
+    throw corruptEvent(event.position, decoded.left.message, {
+      stream: event.streamName,
+      revision: event.revision.toString(),
+    });
+  }
+  return decoded.right;
+};
+
+/** Folds recorded events onto a loaded task. */
+export const advance = (loaded: LoadedTask, events: readonly RecordedEvent[]): LoadedTask => {
+  let { state, revision, lastPosition, lastHash } = loaded;
+  const recentCommands = new Map(loaded.recentCommands);
+  for (const recorded of events) {
+    const event = decodeRecorded(recorded);
+    state = evolve(state, event);
+    revision = recorded.revision;
+    lastPosition = recorded.position;
+    lastHash = event.metadata.hash ?? GENESIS_HASH;
+    recentCommands.delete(event.metadata.commandId);
+    recentCommands.set(event.metadata.commandId, {
+      revision: recorded.revision,
+      position: recorded.position,
+    });
+    if (recentCommands.size > RECENT_COMMANDS)
+      recentCommands.delete(recentCommands.keys().next().value as string);
+  }
+  return { ...loaded, state, revision, lastPosition, lastHash, recentCommands };
+};
+
+/**
+ * Loads tasks by folding their streams, keeping the folded state of recently used tasks so the
+ * next command reads only the events appended since (by anyone: streams only grow).
+ */
+export const getTaskStreams = (store: EventStore, capacity = 10_000) => {
+  const cache = new Map<string, LoadedTask>();
+
+  const remember = (loaded: LoadedTask) => {
+    const cached = cache.get(loaded.id);
+    // Only move forward: a slower concurrent command must not put back an older fold.
+    if (
+      cached?.revision !== undefined &&
+      (loaded.revision === undefined || loaded.revision < cached.revision)
+    )
+      return;
+    cache.delete(loaded.id);
+    cache.set(loaded.id, loaded);
+    if (cache.size > capacity) cache.delete(cache.keys().next().value as string);
+  };
+
+  const load = async (id: string): Promise<LoadedTask> => {
+    const from = cache.get(id) ?? emptyTask(id);
+    const fromRevision = from.revision === undefined ? 0n : from.revision + 1n;
+    const events: RecordedEvent[] = [];
+    for await (const event of store.readStream(streamNameOf(id), { fromRevision })) events.push(event);
+    if (events.length === 0) return from;
+    const loaded = advance(from, events);
+    remember(loaded);
+    return loaded;
+  };
+
+  return { load, remember };
+};
+export type TaskStreams = ReturnType<typeof getTaskStreams>;
