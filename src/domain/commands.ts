@@ -23,7 +23,12 @@ const FiniteNumber = new t.Type<number, number, unknown>(
     typeof u === 'number' && Number.isFinite(u) ? t.success(u) : t.failure(u, c, 'expected a finite number'),
   t.identity,
 );
-const Iteration = t.Int;
+const Iteration = new t.Type<number, number, unknown>(
+  'Iteration',
+  (u): u is number => Number.isSafeInteger(u),
+  (u, c) => (Number.isSafeInteger(u) ? t.success(u as number) : t.failure(u, c, 'expected an integer')),
+  t.identity,
+);
 
 /** What every status-changing command may carry (ClearML's force, status_reason, status_message). */
 const statusOptions = { force: t.boolean, status_reason: t.string, status_message: t.string };
@@ -48,6 +53,10 @@ export const MetricReport = strictObject(
   { timestamp: t.string },
 );
 export type MetricReport = t.TypeOf<typeof MetricReport>;
+
+/** A log a worker attaches to the current execution attempt (Flyte's TaskLog). */
+export const ExecutionLog = strictObject('ExecutionLog', { name: t.string, uri: NonEmptyString });
+export type ExecutionLog = t.TypeOf<typeof ExecutionLog>;
 
 /** The data of each command, by the command's name (ClearML's endpoint name). */
 export const commandCodecs = {
@@ -102,6 +111,13 @@ export const commandCodecs = {
   ping: strictObject('ping', byId, worker),
   report_metrics: strictObject('report_metrics', { ...byId, metrics: t.array(MetricReport) }, worker),
   add_artifacts: strictObject('add_artifacts', { ...byId, artifacts: t.array(Artifact) }, worker),
+  report_execution: strictObject('report_execution', byId, {
+    ...worker,
+    phase_version: Iteration,
+    logs: t.array(ExecutionLog),
+    custom_info: t.record(t.string, t.unknown),
+    reason: NonEmptyString,
+  }),
   report_progress: strictObject(
     'report_progress',
     { ...byId, percentage: Percentage },

@@ -230,6 +230,25 @@ const deciders: { [K in Exclude<CommandType, 'create'>]: LiveDecider<K> } = {
           },
         ]),
   ),
+  // Flyte's rules for worker-reported execution updates (reference/executions.md).
+  report_execution: (task, data) => {
+    const open = transition(task, 'report_execution', task.status, {});
+    if (isLeft(open)) {
+      const message = `attempt is already terminal: task ${task.id} is ${task.status}`;
+      return left(new TaskledgerError('invalid_transition', message, open.left.details));
+    }
+    if (data.phase_version !== undefined && data.phase_version <= (task.phase_version ?? -1)) {
+      return left(
+        new TaskledgerError('already_exists', `phase_version ${data.phase_version} was already reported`, {
+          id: task.id,
+          phase_version: data.phase_version,
+          stored: task.phase_version,
+        }),
+      );
+    }
+    const { id: _id, ...report } = data;
+    return right([{ type: 'ExecutionReported', data: report }]);
+  },
   report_progress: stays('report_progress', (_task, data) =>
     right([
       {

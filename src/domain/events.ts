@@ -75,6 +75,13 @@ export const eventCodecs = {
     t.type({ percentage: t.number }),
     optional({ sub_step: SubStep.props.name, ...Worker }),
   ]),
+  ExecutionReported: t.partial({
+    phase_version: t.number,
+    logs: t.array(t.type({ name: t.string, uri: t.string })),
+    custom_info: t.record(t.string, t.unknown),
+    reason: t.string,
+    ...Worker,
+  }),
   ArtifactsAdded: t.intersection([t.type({ artifacts: t.array(Artifact) }), optional(Worker)]),
 } as const;
 

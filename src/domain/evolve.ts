@@ -24,7 +24,8 @@ const reportedBy = (task: Task, worker: string | undefined, m: EventMetadata): T
 
 /** The fields every status change writes. */
 const changeStatus = (task: Task, change: StatusChange, m: EventMetadata): Task => ({
-  ...touched(task, m),
+  // A new phase starts its phase_version over.
+  ...touched(change.from === change.to ? task : without(task, 'phase_version'), m),
   status: change.to,
   status_reason: change.status_reason,
   status_message: change.status_message,
@@ -204,6 +205,13 @@ const evolveLive = (task: Task, event: TaskEventEnvelope, m: EventMetadata): Tas
     }
     case 'ProgressReported':
       return alive(progressed(reportedBy(task, event.data.worker, m), event.data, m), m);
+    case 'ExecutionReported':
+      return alive(
+        event.data.phase_version === undefined
+          ? reportedBy(task, event.data.worker, m)
+          : { ...reportedBy(task, event.data.worker, m), phase_version: event.data.phase_version },
+        m,
+      );
     case 'ArtifactsAdded':
       return touched(
         { ...reportedBy(task, event.data.worker, m), execution: withArtifacts(task, event.data.artifacts) },

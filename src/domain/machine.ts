@@ -90,6 +90,7 @@ export const taskMachine = setup({
             report_metrics: go('queued'),
             add_artifacts: go('queued'),
             report_progress: go('queued'),
+            report_execution: go('queued'),
           },
         },
         in_progress: {
@@ -106,6 +107,7 @@ export const taskMachine = setup({
             report_metrics: go('in_progress'),
             add_artifacts: go('in_progress'),
             report_progress: go('in_progress'),
+            report_execution: go('in_progress'),
           },
         },
         stopped: {

@@ -10,6 +10,7 @@ const housekeeping = new Set([
   'report_metrics',
   'add_artifacts',
   'report_progress',
+  'report_execution',
 ]);
 
 type Guard = { type?: unknown } | undefined;

@@ -125,6 +125,8 @@ export const Task = t.intersection([
     /** Seconds between `started` and the last ping while in progress. */
     active_duration: t.number,
     completion_details: t.record(t.string, t.string),
+    /** The last phase_version a worker reported for the current execution phase (Flyte). */
+    phase_version: t.number,
   }),
 ]);
 export type Task = t.TypeOf<typeof Task>;

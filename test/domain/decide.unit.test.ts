@@ -493,4 +493,36 @@ describe('decide and evolve, command by command (reference/status-rules.md)', ()
       );
     });
   });
+
+  describe('report_execution (Flyte rules)', () => {
+    it('records logs, custom_info, a reason and the phase_version of the open attempt', () => {
+      const [event] = eventsOf(
+        when(aTask('in_progress'), 'report_execution', {
+          phase_version: 1,
+          logs: [{ name: 'stdout', uri: 's3://l' }],
+        }),
+      );
+      expect(event).toEqual({
+        type: 'ExecutionReported',
+        data: { phase_version: 1, logs: [{ name: 'stdout', uri: 's3://l' }] },
+      });
+      expect(after(aTask('in_progress'), 'report_execution', { phase_version: 2 }).phase_version).toBe(2);
+    });
+    it('a phase_version not greater than the stored one is already_exists', () => {
+      const task = aTask('in_progress', { phase_version: 2 });
+      expect(errorOf(when(task, 'report_execution', { phase_version: 2 })).code).toBe('already_exists');
+      expect(errorOf(when(task, 'report_execution', { phase_version: 1 })).code).toBe('already_exists');
+      expect(eventsOf(when(task, 'report_execution', { phase_version: 3 }))).toHaveLength(1);
+    });
+    it('a new phase starts phase_version over', () => {
+      const task = after(aTask('queued', { phase_version: 5 }), 'started', {});
+      expect(task.phase_version).toBeUndefined();
+      expect(eventsOf(when(task, 'report_execution', { phase_version: 0 }))).toHaveLength(1);
+    });
+    it('an update to a terminal attempt is invalid_transition', () => {
+      const error = errorOf(when(aTask('completed'), 'report_execution', { reason: 'late' }));
+      expect(error.code).toBe('invalid_transition');
+      expect(error.message).toContain('attempt is already terminal');
+    });
+  });
 });

@@ -27,6 +27,7 @@ const dataFor: Record<MachineCommand, object> = {
   report_metrics: { metrics: [{ metric: 'm', variant: 'v', iteration: 1, value: 1 }] },
   add_artifacts: { artifacts: [{ key: 'k', mode: 'output' }] },
   report_progress: { percentage: 10 },
+  report_execution: { reason: 'pulling image' },
 };
 
 /** Where the command would take a task of this status, which is what the machine is asked about. */
