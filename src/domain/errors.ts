@@ -58,3 +58,11 @@ export const hasChildren = (id: string, children: readonly string[]) =>
     id,
     children,
   });
+
+/** A stored event that does not decode: an error naming where it is. */
+export const corruptEvent = (position: bigint, reason: string, extra: Record<string, unknown> = {}) =>
+  new TaskledgerError('corrupt_event', `event at position ${position} is corrupt: ${reason}`, {
+    position: position.toString(),
+    reason,
+    ...extra,
+  });

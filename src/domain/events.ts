@@ -3,7 +3,7 @@ import { Either, left } from 'fp-ts/Either';
 import { Status } from './status';
 import { TaskType, Artifact, Parameters, Script, SubStep } from './task';
 import { MetricReport } from './commands';
-import { TaskledgerError, invalidRequest } from './errors';
+import { TaskledgerError, invalidRequest, corruptEvent } from './errors';
 import { decodeWith } from './decode';
 
 const optional = <P extends t.Props>(props: P) => t.partial(props);
@@ -151,4 +151,26 @@ export const decodeTaskEvent = (input: {
     codec as unknown as t.Type<TaskEventEnvelope, TaskEventEnvelope, unknown>,
     'event',
   )(input);
+};
+
+/** What a store gives back, as far as decoding needs. */
+type StoredEvent = {
+  readonly type: string;
+  readonly data: unknown;
+  readonly metadata: unknown;
+  readonly streamName: string;
+  readonly revision: bigint;
+  readonly position: bigint;
+};
+
+/** Decodes an event read back from a store: one that does not decode is `corrupt_event`, never skipped. */
+export const decodeStoredEvent = (event: StoredEvent): TaskEventEnvelope => {
+  const decoded = decodeTaskEvent(event);
+  if (decoded._tag === 'Left') {
+    throw corruptEvent(event.position, decoded.left.message, {
+      stream: event.streamName,
+      revision: event.revision.toString(),
+    });
+  }
+  return decoded.right;
 };

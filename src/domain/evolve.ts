@@ -5,6 +5,7 @@ import { isCancelable } from './status';
 import { TaskState, initialState } from './taskState';
 import { foldMetrics, maxIteration } from './lastMetrics';
 import { activeDuration } from './liveness';
+import { nextProgress } from './progress';
 
 const without = <T extends object, K extends keyof T>(value: T, ...keys: K[]): Omit<T, K> => {
   const copy = { ...value };
@@ -251,9 +252,7 @@ const completed = (task: Task, event: TaskEventOf<'TaskCompleted'>, m: EventMeta
 
 const progressed = (task: Task, data: EventData<'ProgressReported'>, m: EventMetadata): Task => ({
   ...task,
-  // Progress never goes back while the task runs (Nutanix leaves this open; we decide it).
-  progress_percentage:
-    task.status === 'in_progress' ? Math.max(task.progress_percentage, data.percentage) : data.percentage,
+  progress_percentage: nextProgress(task.status, task.progress_percentage, data.percentage),
   sub_steps:
     data.sub_step === undefined ? task.sub_steps : [...task.sub_steps, { name: data.sub_step, at: m.at }],
 });

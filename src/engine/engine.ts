@@ -10,8 +10,10 @@ import { getTaskStreams } from './taskStreams';
 import { getStreamTaskRelations, TaskRelations } from './taskRelations';
 import { handleCommand, CommandOptions, CommandDeps } from './handleCommand';
 import type { CommandResult } from './commandResult';
-import { readHistory, HistoryEntry } from './history';
+import { getAuditMethods, AuditMethods } from './audit/auditMethods';
+import { getSubscriptions, SubscriptionMethods, SubscriptionSettings } from './subscriptions/subscriptionMethods';
 import { newCommandId } from './eventIds';
+import { getQueryMethods, QueryMethods, ReadModelSettings } from './queries/queryMethods';
 
 export type EngineOptions = {
   readonly store: EventStore;
@@ -25,6 +27,10 @@ export type EngineOptions = {
   /** Ids for tasks created without one. */
   readonly newTaskId?: () => string;
   readonly relations?: TaskRelations;
+  /** Sizes of the status-change subscriptions' buffers and checkpoints. */
+  readonly subscriptions?: SubscriptionSettings;
+  /** Where the read models live and how they follow the events (openEngine sets this from the store URL). */
+  readonly readModels: ReadModelSettings;
 };
 
 /**
@@ -43,13 +49,12 @@ export type CommandMethods = {
   ) => Promise<CommandResult>;
 };
 
-export type Engine = CommandMethods & {
+export type Engine = CommandMethods &
+  QueryMethods &
+  AuditMethods &
+  SubscriptionMethods & {
   /** Runs any command given by name, decoding its data first (for CLIs and HTTP). */
   execute(type: string, data: unknown, options?: CommandOptions): Promise<CommandResult>;
-  /** The task document; `not_found` when it does not exist or was deleted. */
-  get(id: string): Promise<Task>;
-  /** Every event of the task, with metadata; readable after delete. */
-  history(id: string): Promise<HistoryEntry[]>;
   close(): Promise<void>;
 };
 
@@ -68,16 +73,23 @@ const methodName = (type: string) =>
 export const createEngine = (options: EngineOptions): Engine => {
   const { store, clock = systemClock } = options;
   const streams = getTaskStreams(store);
+  let lastOwnPosition = 0n;
+  const queries = getQueryMethods(store, options.readModels, () => lastOwnPosition);
+  const streamRelations = getStreamTaskRelations(store, streams);
   const deps: CommandDeps = {
     store,
     streams,
-    relations: options.relations ?? getStreamTaskRelations(store, streams),
+    relations: options.relations ?? { ...streamRelations, publishedChildren: queries.publishedChildren },
     now: () => clock().toISOString(),
     defaultActor: options.actor ?? osUser(),
     workerTimeoutMs: options.workerTimeoutMs ?? DEFAULT_WORKER_TIMEOUT_MS,
     maxRetries: options.maxRetries ?? 5,
   };
   const newTaskId = options.newTaskId ?? newCommandId;
+  const subscriptions = getSubscriptions(
+    { store, now: deps.now, loadTask: async (id) => (await streams.load(id)).state },
+    options.subscriptions,
+  );
 
   const execute = async (type: string, data: unknown, commandOptions?: CommandOptions) => {
     const decoded = decodeCommand({ type, data });
@@ -86,7 +98,10 @@ export const createEngine = (options: EngineOptions): Engine => {
       decoded.right.type === 'create' && decoded.right.data.id === undefined
         ? { type: 'create', data: { ...decoded.right.data, id: newTaskId() } }
         : decoded.right;
-    return handleCommand(deps, command, commandOptions);
+    await queries.ready();
+    const result = await handleCommand(deps, command, commandOptions);
+    if (result.position > lastOwnPosition) lastOwnPosition = result.position;
+    return result;
   };
 
   const methods = Object.fromEntries(
@@ -99,12 +114,13 @@ export const createEngine = (options: EngineOptions): Engine => {
   return {
     ...methods,
     execute,
-    get: async (id) => {
-      const loaded = await streams.load(id);
-      if (loaded.state.kind !== 'live') throw notFound(id);
-      return loaded.state.task;
+    ...queries.methods,
+    ...getAuditMethods(store),
+    ...subscriptions.methods,
+    close: async () => {
+      await subscriptions.close();
+      await queries.close();
+      await store.close();
     },
-    history: (id) => readHistory(store, id),
-    close: () => store.close(),
   };
 };

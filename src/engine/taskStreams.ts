@@ -1,7 +1,5 @@
-import { isLeft } from 'fp-ts/Either';
 import type { EventStore, RecordedEvent } from '../ports/eventStore';
-import { corruptEvent } from '../ports/storeErrors';
-import { decodeTaskEvent, TaskEventEnvelope } from '../domain/events';
+import { decodeStoredEvent } from '../domain/events';
 import { evolve } from '../domain/evolve';
 import { initialState, TaskState } from '../domain/taskState';
 import { streamNameOf } from '../domain/task';
@@ -31,17 +29,8 @@ const emptyTask = (id: string): LoadedTask => ({
   recentCommands: new Map(),
 });
 
-/** Decodes an event read back from a store: one that does not decode is `corrupt_event`, never skipped. */
-export const decodeRecorded = (event: RecordedEvent): TaskEventEnvelope => {
-  const decoded = decodeTaskEvent(event);
-  if (isLeft(decoded)) {
-    throw corruptEvent(event.position, decoded.left.message, {
-      stream: event.streamName,
-      revision: event.revision.toString(),
-    });
-  }
-  return decoded.right;
-};
+/** Decodes an event read back from a store (see domain/events.ts). */
+export const decodeRecorded = decodeStoredEvent;
 
 /** Folds recorded events onto a loaded task. */
 export const advance = (loaded: LoadedTask, events: readonly RecordedEvent[]): LoadedTask => {

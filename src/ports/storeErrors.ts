@@ -1,12 +1,7 @@
 import { TaskledgerError } from '../domain/errors';
 
-/** A stored event that does not decode: an error naming where it is, never skipped. */
-export const corruptEvent = (position: bigint, reason: string, extra: Record<string, unknown> = {}) =>
-  new TaskledgerError('corrupt_event', `event at position ${position} is corrupt: ${reason}`, {
-    position: position.toString(),
-    reason,
-    ...extra,
-  });
+/** A stored event that does not decode: see domain/errors.ts. */
+export { corruptEvent } from '../domain/errors';
 
 export const storeUnavailable = (store: string, cause: unknown) =>
   new TaskledgerError(

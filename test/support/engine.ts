@@ -1,21 +1,29 @@
 import { createEngine, Engine } from '../../src/engine/engine';
 import { manualClock } from '../../src/engine/clock';
-import { getMemoryEventStore } from '../../src/adapters/store/memoryEventStore';
+import { memoryStorage } from '../../src/adapters/storage/openStorage';
+import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
 import type { EventStore } from '../../src/ports/eventStore';
 
-/** An engine on a fresh memory store with a clock the test moves. */
+/**
+ * An engine with a clock the test moves. By default on a fresh memory store with inline read
+ * models; given a store (a wrapper, another engine's store), its read models follow it async.
+ */
 export const testEngine = (options: { store?: EventStore; workerTimeoutMs?: number } = {}) => {
-  const store = options.store ?? getMemoryEventStore();
   const clock = manualClock('2026-01-01T00:00:00.000Z');
   let next = 0;
+  const storage =
+    options.store === undefined
+      ? memoryStorage()
+      : { store: options.store, readModels: getMemoryReadModels(), mode: 'async' as const };
   const engine: Engine = createEngine({
-    store,
+    store: storage.store,
+    readModels: { readModels: storage.readModels, mode: storage.mode },
     clock,
     actor: 'alice',
     newTaskId: () => `task${++next}`,
     ...(options.workerTimeoutMs === undefined ? {} : { workerTimeoutMs: options.workerTimeoutMs }),
   });
-  return { engine, store, clock };
+  return { engine, store: storage.store, clock };
 };
 
 export const countEvents = async (store: EventStore): Promise<number> => {
@@ -33,3 +41,7 @@ export const rejection = async (action: Promise<unknown>, code: string) => {
   expect(error).toMatchObject({ code });
   return error as { code: string; details: Record<string, unknown> };
 };
+
+/** An engine over a given store, its read models in memory following it (async mode). */
+export const engineOn = (store: EventStore, options: Omit<Parameters<typeof createEngine>[0], 'store' | 'readModels'> = {}) =>
+  createEngine({ ...options, store, readModels: { readModels: getMemoryReadModels(), mode: 'async' } });

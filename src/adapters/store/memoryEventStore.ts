@@ -19,7 +19,17 @@ import { pollingSubscription } from './pollingSubscription';
  * The in-memory store, for tests and embedding experiments: the same semantics as the durable
  * stores (the contract suite holds it to them), nothing kept after the process ends.
  */
-export const getMemoryEventStore = (): EventStore => {
+export type MemoryEventStoreOptions = {
+  /** Runs before the append becomes visible; if it throws, nothing is appended (inline projections). */
+  readonly onAppended?: (events: readonly RecordedEvent[]) => void;
+};
+
+export interface MemoryEventStore extends EventStore {
+  /** Reads a stream at once: what inline projections need inside an append. */
+  readStreamSync(stream: string, fromRevision: bigint, toRevision: bigint): RecordedEvent[];
+}
+
+export const getMemoryEventStore = (options: MemoryEventStoreOptions = {}): MemoryEventStore => {
   const log: RecordedEvent[] = [];
   const streams = new Map<string, RecordedEvent[]>();
   const byId = new Map<string, RecordedEvent>();
@@ -42,6 +52,7 @@ export const getMemoryEventStore = (): EventStore => {
       revision: BigInt(existing.length + i),
       position: BigInt(log.length + i + 1),
     }));
+    options.onAppended?.(recorded);
     streams.set(stream, [...existing, ...recorded]);
     for (const event of recorded) {
       log.push(event);
@@ -103,5 +114,10 @@ export const getMemoryEventStore = (): EventStore => {
       options,
     );
 
-  return { appendToStream, readStream, readAll, subscribeToAll, close: async () => undefined };
+  const readStreamSync = (stream: string, fromRevision: bigint, toRevision: bigint) =>
+    (streams.get(stream) ?? [])
+      .filter((e) => e.revision >= fromRevision && e.revision <= toRevision)
+      .map((e) => structuredClone(e));
+
+  return { appendToStream, readStream, readAll, subscribeToAll, readStreamSync, close: async () => undefined };
 };

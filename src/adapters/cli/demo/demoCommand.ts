@@ -1,7 +1,7 @@
 import { SingleBar, Presets } from 'cli-progress';
 import { createEngine } from '../../../engine/engine';
 import { manualClock } from '../../../engine/clock';
-import type { EventStore } from '../../../ports/eventStore';
+import type { Storage } from '../../storage/openStorage';
 import type { Task } from '../../../domain/task';
 import { seededRandom } from './random';
 import { runPipeline, Outcome } from './workload';
@@ -22,9 +22,9 @@ export type DemoOptions = {
  * metrics and progress, some failing, stopped, reset and re-run, or published, then a summary
  * and one task's history.
  */
-export const runDemo = async (store: EventStore, options: DemoOptions, io: Io) => {
+export const runDemo = async ({ store, readModels, mode }: Storage, options: DemoOptions, io: Io) => {
   const clock = manualClock(new Date());
-  const engine = createEngine({ store, clock, actor: 'demo' });
+  const engine = createEngine({ store, clock, actor: 'demo', readModels: { readModels, mode } });
   const random = seededRandom(options.seed);
   const prefix = `demo${Date.now().toString(36)}`;
   const bar =

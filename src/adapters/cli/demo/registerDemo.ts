@@ -2,7 +2,8 @@ import type { Command as Program } from 'commander';
 import { subcommand, GlobalOptions, Register } from '../cliContext';
 import { numberish } from '../options';
 import { TaskledgerError } from '../../../domain/errors';
-import { openEventStore, DEFAULT_STORE } from '../../store/openEventStore';
+import { DEFAULT_STORE } from '../../store/openEventStore';
+import { openStorage } from '../../storage/openStorage';
 import { runDemo } from './demoCommand';
 
 const positive = (name: string, value: unknown): number => {
@@ -34,11 +35,7 @@ export const registerDemo: Register = (program, io) => {
         json: opts.json === true,
         progress: process.stderr.isTTY === true,
       };
-      const store = await openEventStore(globals.store ?? process.env['TASKLEDGER_STORE'] ?? DEFAULT_STORE);
-      try {
-        await runDemo(store, options, io);
-      } finally {
-        await store.close();
-      }
+      // runDemo closes the engine, and with it the store and read models.
+      await runDemo(await openStorage(globals.store ?? process.env['TASKLEDGER_STORE'] ?? DEFAULT_STORE), options, io);
     });
 };

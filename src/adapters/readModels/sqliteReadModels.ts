@@ -1,0 +1,124 @@
+import type Database from 'better-sqlite3';
+import type {
+  Checkpoint,
+  ReadModelStore,
+  ReadModelTransaction,
+  Row,
+  RowQuery,
+  SyncReadModelTransaction,
+  TableSpec,
+} from '../../ports/readModelStore';
+import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
+
+
+const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
+
+/** Read models in the same SQLite file as the events, so they can change in the append's transaction. */
+export const getSQLiteReadModels = (db: Database.Database) => {
+  db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) =>
+    new RegExp(String(pattern)).test(String(value ?? '')) ? 1 : 0,
+  );
+  db.exec(`CREATE TABLE IF NOT EXISTS rm_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`);
+  const specs = new Map<string, TableSpec>();
+
+  const prepareTable = (spec: TableSpec) => {
+    specs.set(spec.name, spec);
+    const columns = spec.columns.map((c) => `${identifier(c.name)} ${c.type === 'number' ? 'REAL' : 'TEXT'}`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${tableName(spec.name)} ("key" TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT${columns.map((c) => `, ${c}`).join('')})`,
+    );
+    for (const column of spec.columns) {
+      db.exec(
+        `CREATE INDEX IF NOT EXISTS ${identifier(`rm_${spec.name}_${column.name}`)} ON ${tableName(spec.name)} (${identifier(column.name)}, "key")`,
+      );
+    }
+  };
+
+  const readCheckpoint = (table: string): Checkpoint | undefined => {
+    const row = db.prepare(`SELECT version, position FROM rm_checkpoints WHERE name = ?`).get(table) as
+      | { version: number; position: number | bigint }
+      | undefined;
+    return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
+  };
+
+  const sync: SyncReadModelTransaction = {
+    checkpoint: readCheckpoint,
+    load: <D>(table: string, keys: readonly string[]) => {
+      const rows = new Map<string, Row<D>>();
+      const select = db.prepare(`SELECT "key", revision, doc FROM ${tableName(table)} WHERE "key" = ?`);
+      for (const key of keys) {
+        const row = select.get(key) as { key: string; revision: number | bigint; doc: string | null } | undefined;
+        if (row !== undefined) rows.set(key, { doc: parse(row.doc) as D | undefined, revision: BigInt(row.revision) });
+      }
+      return rows;
+    },
+    write: <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>) => {
+      const names = spec.columns.map((c) => c.name);
+      const upsert = db.prepare(
+        `INSERT INTO ${tableName(spec.name)} ("key", revision, doc${names.map((n) => `, ${identifier(n)}`).join('')})
+         VALUES (?, ?, ?${names.map(() => ', ?').join('')})
+         ON CONFLICT ("key") DO UPDATE SET revision = excluded.revision, doc = excluded.doc${names.map((n) => `, ${identifier(n)} = excluded.${identifier(n)}`).join('')}
+         WHERE ${tableName(spec.name)}.revision < excluded.revision`,
+      );
+      for (const [key, row] of rows) {
+        const values = row.doc === undefined ? {} : spec.values(row.doc);
+        upsert.run(key, row.revision, row.doc === undefined ? null : JSON.stringify(row.doc), ...names.map((n) => values[n] ?? null));
+      }
+    },
+    setCheckpoint: (table, checkpoint) => {
+      db.prepare(
+        `INSERT INTO rm_checkpoints (name, version, position) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET version = excluded.version,
+           position = CASE WHEN rm_checkpoints.version = excluded.version THEN max(rm_checkpoints.position, excluded.position) ELSE excluded.position END`,
+      ).run(table, checkpoint.version, checkpoint.position);
+    },
+  };
+
+  const asyncTx: ReadModelTransaction = {
+    checkpoint: async (table) => readCheckpoint(table),
+    load: async (table, keys) => sync.load(table, keys),
+    write: async (spec, rows) => sync.write(spec, rows),
+    setCheckpoint: async (table, checkpoint) => sync.setCheckpoint(table, checkpoint),
+  };
+
+  const store: ReadModelStore = {
+    prepare: async (tables) => {
+      for (const spec of tables) prepareTable(spec);
+    },
+    transaction: async (work) => {
+      // Work here only awaits the synchronous calls above, so nothing else interleaves inside.
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(asyncTx);
+        db.exec('COMMIT');
+        return result;
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+    },
+    checkpoint: async (table) => readCheckpoint(table),
+    clear: async (table) => {
+      db.exec(`DELETE FROM ${tableName(table)}`);
+      db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
+    },
+    get: async <D>(table: string, key: string) => {
+      const row = db.prepare(`SELECT doc FROM ${tableName(table)} WHERE "key" = ?`).get(key) as { doc: string | null } | undefined;
+      return (row === undefined ? undefined : parse(row.doc)) as D | undefined;
+    },
+    query: async <D>(table: string, query: RowQuery) => {
+      const q = buildRowQuery(sqliteDialect, query);
+      const read = db.transaction(() => {
+        const total = db.prepare(`SELECT count(*) AS n FROM ${tableName(table)} WHERE ${q.where}`).get(...q.countParams) as { n: number };
+        const rows = db
+          .prepare(`SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${tableName(table)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`)
+          .all(...q.params) as { key: string; doc: string; sort_value: string | number }[];
+        return { total: total.n, rows };
+      });
+      const { total, rows } = read();
+      return { total, rows: rows.map((r) => ({ key: r.key, doc: JSON.parse(r.doc) as D, sortValue: r.sort_value })) };
+    },
+    close: async () => undefined,
+  };
+  return { store, sync, prepareTable };
+};

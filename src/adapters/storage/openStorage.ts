@@ -1,0 +1,82 @@
+import type { EventStore } from '../../ports/eventStore';
+import type { ReadModelStore } from '../../ports/readModelStore';
+import { streamNameOf } from '../../domain/task';
+import { invalidRequest } from '../../domain/errors';
+import { projectInlineSync } from '../../projections/inlineProjections';
+import { toProjectedEvents } from '../../projections/projectedEvents';
+import { getMemoryEventStore } from '../store/memoryEventStore';
+import { getSQLiteEventStore } from '../store/sqlite/sqliteEventStore';
+import { openEventStore } from '../store/openEventStore';
+import { parseStoreUrl } from '../store/storeUrl';
+import { getMemoryReadModels } from '../readModels/memoryReadModels';
+import { getSQLiteReadModels } from '../readModels/sqliteReadModels';
+import { sqliteReadMissing } from './inlineSQLite';
+
+/**
+ * Where events and read models live, and how the read models follow: `inline` inside each
+ * append's transaction (memory, SQLite, PostgreSQL), or `async` following a subscription (the
+ * only way with EventStoreDB, whose read models live in SQLite or PostgreSQL).
+ */
+export type Storage = {
+  readonly store: EventStore;
+  readonly readModels: ReadModelStore;
+  readonly mode: 'inline' | 'async';
+};
+
+export type StorageOptions = {
+  /** Where the read models of an EventStoreDB store live: a `sqlite:` or `postgres://` URL. */
+  readonly readModels?: string;
+};
+
+/** Memory events with inline read models (synchronous: nothing to open). */
+export const memoryStorage = (): Storage => {
+  const readModels = getMemoryReadModels();
+  const store = getMemoryEventStore({
+    onAppended: (events) =>
+      readModels.runSync((tx) =>
+        projectInlineSync(tx, events, (taskId, from, to) => toProjectedEvents(store.readStreamSync(streamNameOf(taskId), from, to))),
+      ),
+  });
+  return { store, readModels, mode: 'inline' };
+};
+
+const sqliteStorage = (path: string): Storage => {
+  let readModels: ReturnType<typeof getSQLiteReadModels> | undefined;
+  const store = getSQLiteEventStore({
+    path,
+    onAppended: (db, events) => {
+      if (readModels !== undefined) projectInlineSync(readModels.sync, events, sqliteReadMissing(db));
+    },
+  });
+  readModels = getSQLiteReadModels(store.database);
+  return { store, readModels: readModels.store, mode: 'inline' };
+};
+
+/** Read models standing apart from the events (async mode). */
+const openReadModels = async (url: string): Promise<ReadModelStore> => {
+  const parsed = parseStoreUrl(url);
+  if (parsed.kind === 'sqlite') {
+    const store = getSQLiteEventStore({ path: parsed.path });
+    const rm = getSQLiteReadModels(store.database);
+    return { ...rm.store, close: () => store.close() };
+  }
+  if (parsed.kind === 'memory') return getMemoryReadModels();
+  throw invalidRequest(`read models cannot live in ${parsed.kind}`, 'readModels');
+};
+
+/** Opens the events and the read models a store URL names. */
+export const openStorage = async (url: string, options: StorageOptions = {}): Promise<Storage> => {
+  const parsed = parseStoreUrl(url);
+  switch (parsed.kind) {
+    case 'memory':
+      return memoryStorage();
+    case 'sqlite':
+      return sqliteStorage(parsed.path);
+    case 'postgres':
+    case 'eventstoredb': {
+      const store = await openEventStore(url);
+      const readModels = await openReadModels(options.readModels ?? 'memory:');
+      return { store, readModels, mode: 'async' };
+    }
+  }
+};

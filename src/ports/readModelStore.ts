@@ -1,0 +1,74 @@
+/** Where a projection is: its code version and the position of the last event it folded. */
+export type Checkpoint = { readonly version: number; readonly position: bigint };
+
+/**
+ * A stored read-model row: the document (undefined: a tombstone, the task was deleted) and the
+ * revision of the last event of its task's stream folded into it. Streams are contiguous, so a
+ * row knows exactly which events it has: re-applying one is a no-op, and a gap can be filled.
+ */
+export type Row<D> = { readonly doc: D | undefined; readonly revision: bigint };
+
+/** A column a projection declares for filtering and sorting (see projections/projection.ts). */
+export type ColumnSpec = { readonly name: string; readonly type: 'text' | 'number' };
+
+/** What a read-model store must know of a projection to keep its rows. */
+export type TableSpec = {
+  readonly name: string;
+  readonly columns: readonly ColumnSpec[];
+  readonly values: (doc: unknown) => Readonly<Record<string, string | number>>;
+};
+
+export type Condition =
+  | { readonly column: string; readonly op: 'in'; readonly values: readonly (string | number)[] }
+  | { readonly column: string; readonly op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: string | number }
+  /** Substring match (tags use `|tag|`), and its negation. */
+  | { readonly column: string; readonly op: 'contains' | 'notContains'; readonly value: string }
+  /** Any of several substrings. */
+  | { readonly column: string; readonly op: 'containsAny'; readonly values: readonly string[] }
+  | { readonly column: string; readonly op: 'regex'; readonly value: string };
+
+/** `key` is the row key (the task id), usable as a column in conditions and sorting. */
+export type RowQuery = {
+  readonly where: readonly Condition[];
+  readonly sort: { readonly column: string; readonly direction: 'asc' | 'desc' };
+  /** Keyset paging: rows at or after this (sort value, key), in the sort direction. */
+  readonly from?: { readonly value: string | number; readonly key: string };
+  readonly limit: number;
+};
+
+export type RowPage<D> = { readonly rows: readonly { key: string; doc: D; sortValue: string | number }[]; readonly total: number };
+
+/** Reads and writes inside one transaction: rows and checkpoints change together. */
+export interface ReadModelTransaction {
+  checkpoint(table: string): Promise<Checkpoint | undefined>;
+  load<D>(table: string, keys: readonly string[]): Promise<Map<string, Row<D>>>;
+  write<D>(table: TableSpec, rows: ReadonlyMap<string, Row<D>>): Promise<void>;
+  setCheckpoint(table: string, checkpoint: Checkpoint): Promise<void>;
+}
+
+/**
+ * The same, synchronous: what runs inside a better-sqlite3 transaction (which cannot await),
+ * such as the inline projections inside an SQLite append.
+ */
+export interface SyncReadModelTransaction {
+  checkpoint(table: string): Checkpoint | undefined;
+  load<D>(table: string, keys: readonly string[]): Map<string, Row<D>>;
+  write<D>(table: TableSpec, rows: ReadonlyMap<string, Row<D>>): void;
+  setCheckpoint(table: string, checkpoint: Checkpoint): void;
+}
+
+/**
+ * Where read models live: memory, SQLite or PostgreSQL. Each projection gets a table of
+ * `(key, position, doc, columns…)` and a checkpoint; queries filter and sort on the columns.
+ */
+export interface ReadModelStore {
+  /** Creates the tables (idempotent). */
+  prepare(tables: readonly TableSpec[]): Promise<void>;
+  transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>): Promise<T>;
+  checkpoint(table: string): Promise<Checkpoint | undefined>;
+  /** Drops every row and the checkpoint: the start of a rebuild. */
+  clear(table: string): Promise<void>;
+  get<D>(table: string, key: string): Promise<D | undefined>;
+  query<D>(table: string, query: RowQuery): Promise<RowPage<D>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+import type { ReadModelTransaction, Row, SyncReadModelTransaction } from '../ports/readModelStore';
+import type { AnyProjection, ProjectedEvent } from './projection';
+import { findGaps, foldBatch, keysFor } from './foldBatch';
+import { tableOf } from './registry';
+import { taskIndex } from './taskIndex';
+
+/** Reads a task's events between two revisions: how a row missing events catches up. */
+export type ReadMissing = (taskId: string, from: bigint, to: bigint) => Promise<ProjectedEvent[]>;
+export type ReadMissingSync = (taskId: string, from: bigint, to: bigint) => ProjectedEvent[];
+
+export type BatchOptions = {
+  /** The position to record (undefined: leave the checkpoint alone, as inline PostgreSQL writes do). */
+  readonly checkpoint?: { readonly position: bigint; readonly version?: number };
+};
+
+const gapsIn = (targets: readonly AnyProjection[], indexRows: ReadonlyMap<string, Row<unknown>>, events: readonly ProjectedEvent[]) =>
+  targets.some((p) => p.name === taskIndex.name) ? findGaps(indexRows, events) : new Map<string, { from: bigint; to: bigint }>();
+
+/**
+ * Folds a batch of events into every target projection's rows, fills any gap first (events a
+ * row missed while it was being rebuilt), and moves the checkpoints, all in one transaction.
+ */
+export const applyBatch = async (
+  tx: ReadModelTransaction,
+  targets: readonly AnyProjection[],
+  events: readonly ProjectedEvent[],
+  readMissing: ReadMissing,
+  { checkpoint }: BatchOptions = {},
+): Promise<void> => {
+  const indexRows = await tx.load<unknown>(taskIndex.name, [...new Set(events.map((e) => e.taskId))]);
+  const missing: ProjectedEvent[] = [];
+  for (const [taskId, gap] of gapsIn(targets, indexRows, events)) missing.push(...(await readMissing(taskId, gap.from, gap.to)));
+  const all = missing.length === 0 ? events : [...missing, ...events];
+  for (const projection of targets) {
+    const keys = keysFor(projection, all);
+    if (keys.length > 0) {
+      const rows = projection.name === taskIndex.name ? indexRows : await tx.load<unknown>(projection.name, keys);
+      await tx.write(tableOf(projection), foldBatch(projection, rows, all));
+    }
+    if (checkpoint !== undefined) {
+      await tx.setCheckpoint(projection.name, { version: checkpoint.version ?? projection.version, position: checkpoint.position });
+    }
+  }
+};
+
+/** The same inside a synchronous transaction (inline projections inside an SQLite append). */
+export const applyBatchSync = (
+  tx: SyncReadModelTransaction,
+  targets: readonly AnyProjection[],
+  events: readonly ProjectedEvent[],
+  readMissing: ReadMissingSync,
+  { checkpoint }: BatchOptions = {},
+): void => {
+  const indexRows = tx.load<unknown>(taskIndex.name, [...new Set(events.map((e) => e.taskId))]);
+  const missing: ProjectedEvent[] = [];
+  for (const [taskId, gap] of gapsIn(targets, indexRows, events)) missing.push(...readMissing(taskId, gap.from, gap.to));
+  const all = missing.length === 0 ? events : [...missing, ...events];
+  for (const projection of targets) {
+    const keys = keysFor(projection, all);
+    if (keys.length > 0) {
+      const rows = projection.name === taskIndex.name ? indexRows : tx.load<unknown>(projection.name, keys);
+      tx.write(tableOf(projection), foldBatch(projection, rows, all));
+    }
+    if (checkpoint !== undefined) {
+      tx.setCheckpoint(projection.name, { version: checkpoint.version ?? projection.version, position: checkpoint.position });
+    }
+  }
+};

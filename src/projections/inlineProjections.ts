@@ -1,0 +1,42 @@
+import type { RecordedEvent } from '../ports/eventStore';
+import type { ReadModelTransaction, SyncReadModelTransaction } from '../ports/readModelStore';
+import type { AnyProjection } from './projection';
+import { projections as allProjections } from './registry';
+import { applyBatch, applyBatchSync, ReadMissing, ReadMissingSync } from './applyBatch';
+import { toProjectedEvents } from './projectedEvents';
+
+/**
+ * Inline mode: the read models move inside the append's own transaction, so a command's result
+ * is readable the moment it returns. Projections being rebuilt (checkpoint at another version)
+ * are left to the rebuild.
+ */
+export const projectInlineSync = (
+  tx: SyncReadModelTransaction,
+  recorded: readonly RecordedEvent[],
+  readMissing: ReadMissingSync,
+  projections: readonly AnyProjection[] = allProjections,
+): void => {
+  const events = toProjectedEvents(recorded);
+  const last = recorded[recorded.length - 1];
+  if (events.length === 0 || last === undefined) return;
+  const current = projections.filter((p) => tx.checkpoint(p.name)?.version === p.version);
+  applyBatchSync(tx, current, events, readMissing, { checkpoint: { position: last.position } });
+};
+
+/**
+ * The same for stores whose transactions are asynchronous (PostgreSQL). Checkpoints are not
+ * moved here: concurrent appends would all queue on the checkpoint row, and inline rows need no
+ * checkpoint to be current (each row knows its revision).
+ */
+export const projectInline = async (
+  tx: ReadModelTransaction,
+  recorded: readonly RecordedEvent[],
+  readMissing: ReadMissing,
+  projections: readonly AnyProjection[] = allProjections,
+): Promise<void> => {
+  const events = toProjectedEvents(recorded);
+  if (events.length === 0) return;
+  const current: AnyProjection[] = [];
+  for (const p of projections) if ((await tx.checkpoint(p.name))?.version === p.version) current.push(p);
+  await applyBatch(tx, current, events, readMissing);
+};

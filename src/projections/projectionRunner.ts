@@ -1,0 +1,172 @@
+import type { EventStore, RecordedEvent } from '../ports/eventStore';
+import type { ReadModelStore } from '../ports/readModelStore';
+import { streamNameOf } from '../domain/task';
+import type { AnyProjection } from './projection';
+import { projections as allProjections, tableOf } from './registry';
+import { applyBatch, ReadMissing } from './applyBatch';
+import { toProjectedEvents } from './projectedEvents';
+
+export type Progress = { readonly position: bigint; readonly head: bigint; readonly events: number };
+
+export type ProjectionRunnerOptions = {
+  readonly store: EventStore;
+  readonly readModels: ReadModelStore;
+  readonly projections?: readonly AnyProjection[];
+  /** Events per read and per read-model transaction. */
+  readonly batchSize?: number;
+};
+
+/** The version a checkpoint has while its rows are being rebuilt: inline writes leave it alone. */
+export const REBUILDING = -1;
+
+const min = (values: readonly bigint[]) => values.reduce((a, b) => (b < a ? b : a), values[0] ?? 0n);
+
+/** A row that missed events reads them from its own stream: streams are contiguous. */
+export const readMissingFrom =
+  (store: EventStore): ReadMissing =>
+  async (taskId, from, to) => {
+    const events: RecordedEvent[] = [];
+    for await (const e of store.readStream(streamNameOf(taskId), { fromRevision: from, toRevision: to })) events.push(e);
+    return toProjectedEvents(events);
+  };
+
+/** The position of the last event in the store. */
+export const headPosition = async (store: EventStore): Promise<bigint> => {
+  const stop = new AbortController();
+  try {
+    for await (const message of store.subscribeToAll({ from: 'end', signal: stop.signal })) {
+      if (message.kind === 'caughtUp') return message.position;
+    }
+    return 0n;
+  } finally {
+    stop.abort();
+  }
+};
+
+/**
+ * Feeds projections from the store and keeps their checkpoints: catch-up at start, rebuild on a
+ * new version or on demand, and (async mode) following the store's subscription.
+ */
+export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
+  const { store, readModels, projections = allProjections, batchSize = 1_000 } = options;
+  const readMissing = readMissingFrom(store);
+  const applied = new Set<() => void>();
+
+  const checkpointsOf = async (targets: readonly AnyProjection[]) =>
+    Promise.all(targets.map(async (projection) => ({ projection, checkpoint: await readModels.checkpoint(projection.name) })));
+
+  /** One batch, one read-model transaction: rows and checkpoints move together. */
+  const apply = async (targets: readonly AnyProjection[], batch: readonly RecordedEvent[], version?: number) => {
+    const last = batch[batch.length - 1];
+    if (last === undefined) return;
+    const events = toProjectedEvents(batch);
+    await readModels.transaction((tx) =>
+      applyBatch(tx, targets, events, readMissing, {
+        checkpoint: { position: last.position, ...(version === undefined ? {} : { version }) },
+      }),
+    );
+    for (const listener of applied) listener();
+  };
+
+  /** Reads everything after the slowest target's checkpoint, in batches. */
+  const catchUp = async (
+    targets: readonly AnyProjection[] = projections,
+    onProgress?: (p: Progress) => void,
+    version?: number,
+  ): Promise<{ events: number; position: bigint }> => {
+    const states = await checkpointsOf(targets);
+    const from = min(states.map((s) => s.checkpoint?.position ?? 0n));
+    const head = onProgress === undefined ? 0n : await headPosition(store);
+    let batch: RecordedEvent[] = [];
+    let events = 0;
+    let position = from;
+    const flush = async () => {
+      await apply(targets, batch, version);
+      events += batch.length;
+      position = batch[batch.length - 1]?.position ?? position;
+      onProgress?.({ position, head, events });
+      batch = [];
+    };
+    for await (const event of store.readAll({ fromPosition: from + 1n, batchSize })) {
+      batch.push(event);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+    if (events === 0) {
+      // Nothing new: still record each target as current at this code version.
+      await readModels.transaction(async (tx) => {
+        for (const s of states) {
+          const v = version ?? s.projection.version;
+          await tx.setCheckpoint(s.projection.name, { version: v, position: s.checkpoint?.position ?? 0n });
+        }
+      });
+    }
+    return { events, position };
+  };
+
+  /**
+   * Drops `targets`' rows and folds the whole log again. While it runs the checkpoints say
+   * REBUILDING, so inline writers leave these rows alone; a last pass at the real version picks
+   * up what was appended meanwhile.
+   */
+  const rebuild = async (targets: readonly AnyProjection[] = projections, onProgress?: (p: Progress) => void) => {
+    for (const p of targets) await readModels.clear(p.name);
+    await readModels.prepare(targets.map(tableOf));
+    await readModels.transaction(async (tx) => {
+      for (const p of targets) await tx.setCheckpoint(p.name, { version: REBUILDING, position: 0n });
+    });
+    const first = await catchUp(targets, onProgress, REBUILDING);
+    await readModels.transaction(async (tx) => {
+      for (const p of targets) await tx.setCheckpoint(p.name, { version: p.version, position: first.position });
+    });
+    const last = await catchUp(targets);
+    return { events: first.events + last.events };
+  };
+
+  /** Creates the tables, rebuilds any projection whose version changed, and catches up the rest. */
+  const prepare = async (onProgress?: (p: Progress) => void) => {
+    await readModels.prepare(projections.map(tableOf));
+    const states = await checkpointsOf(projections);
+    const stale = states.filter((s) => s.checkpoint !== undefined && s.checkpoint.version !== s.projection.version);
+    if (stale.length > 0) await rebuild(stale.map((s) => s.projection), onProgress);
+    await catchUp(projections, onProgress);
+  };
+
+  /** Async mode: follows the store's subscription until `signal` aborts. */
+  const follow = async (signal: AbortSignal) => {
+    const states = await checkpointsOf(projections);
+    const after = min(states.map((s) => s.checkpoint?.position ?? 0n));
+    let batch: RecordedEvent[] = [];
+    let live = false;
+    for await (const message of store.subscribeToAll({ from: { after }, signal, batchSize })) {
+      if (message.kind === 'event') batch.push(message.event);
+      else live = true;
+      // Catching up: apply in full batches; live: apply each event as it comes.
+      if (live || batch.length >= batchSize) {
+        await apply(projections, batch);
+        batch = [];
+      }
+    }
+  };
+
+  /** Resolves once every projection has folded the event at `position` (`{ atLeast }` queries). */
+  const waitFor = async (position: bigint, signal?: AbortSignal) => {
+    const reached = async () => (await checkpointsOf(projections)).every((s) => (s.checkpoint?.position ?? 0n) >= position);
+    while (!(await reached())) {
+      if (signal?.aborted) throw signal.reason;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          applied.delete(done);
+          clearTimeout(timer);
+          resolve();
+        };
+        // Another process may be the one applying: look again after a while either way.
+        const timer = setTimeout(done, 50);
+        applied.add(done);
+      });
+    }
+  };
+
+  return { prepare, catchUp, rebuild, follow, waitFor };
+};
+export type ProjectionRunner = ReturnType<typeof getProjectionRunner>;
