@@ -13,8 +13,14 @@ export type BatchOptions = {
   readonly checkpoint?: { readonly position: bigint; readonly version?: number };
 };
 
-const gapsIn = (targets: readonly AnyProjection[], indexRows: ReadonlyMap<string, Row<unknown>>, events: readonly ProjectedEvent[]) =>
-  targets.some((p) => p.name === taskIndex.name) ? findGaps(indexRows, events) : new Map<string, { from: bigint; to: bigint }>();
+const gapsIn = (
+  targets: readonly AnyProjection[],
+  indexRows: ReadonlyMap<string, Row<unknown>>,
+  events: readonly ProjectedEvent[],
+) =>
+  targets.some((p) => p.name === taskIndex.name)
+    ? findGaps(indexRows, events)
+    : new Map<string, { from: bigint; to: bigint }>();
 
 /**
  * Folds a batch of events into every target projection's rows, fills any gap first (events a
@@ -29,16 +35,21 @@ export const applyBatch = async (
 ): Promise<void> => {
   const indexRows = await tx.load<unknown>(taskIndex.name, [...new Set(events.map((e) => e.taskId))]);
   const missing: ProjectedEvent[] = [];
-  for (const [taskId, gap] of gapsIn(targets, indexRows, events)) missing.push(...(await readMissing(taskId, gap.from, gap.to)));
+  for (const [taskId, gap] of gapsIn(targets, indexRows, events))
+    missing.push(...(await readMissing(taskId, gap.from, gap.to)));
   const all = missing.length === 0 ? events : [...missing, ...events];
   for (const projection of targets) {
     const keys = keysFor(projection, all);
     if (keys.length > 0) {
-      const rows = projection.name === taskIndex.name ? indexRows : await tx.load<unknown>(projection.name, keys);
+      const rows =
+        projection.name === taskIndex.name ? indexRows : await tx.load<unknown>(projection.name, keys);
       await tx.write(tableOf(projection), foldBatch(projection, rows, all));
     }
     if (checkpoint !== undefined) {
-      await tx.setCheckpoint(projection.name, { version: checkpoint.version ?? projection.version, position: checkpoint.position });
+      await tx.setCheckpoint(projection.name, {
+        version: checkpoint.version ?? projection.version,
+        position: checkpoint.position,
+      });
     }
   }
 };
@@ -53,7 +64,8 @@ export const applyBatchSync = (
 ): void => {
   const indexRows = tx.load<unknown>(taskIndex.name, [...new Set(events.map((e) => e.taskId))]);
   const missing: ProjectedEvent[] = [];
-  for (const [taskId, gap] of gapsIn(targets, indexRows, events)) missing.push(...readMissing(taskId, gap.from, gap.to));
+  for (const [taskId, gap] of gapsIn(targets, indexRows, events))
+    missing.push(...readMissing(taskId, gap.from, gap.to));
   const all = missing.length === 0 ? events : [...missing, ...events];
   for (const projection of targets) {
     const keys = keysFor(projection, all);
@@ -62,7 +74,10 @@ export const applyBatchSync = (
       tx.write(tableOf(projection), foldBatch(projection, rows, all));
     }
     if (checkpoint !== undefined) {
-      tx.setCheckpoint(projection.name, { version: checkpoint.version ?? projection.version, position: checkpoint.position });
+      tx.setCheckpoint(projection.name, {
+        version: checkpoint.version ?? projection.version,
+        position: checkpoint.position,
+      });
     }
   }
 };

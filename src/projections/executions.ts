@@ -78,7 +78,9 @@ const step = (attempts: readonly Execution[], event: ProjectedEvent): readonly E
       : e.reasons;
   switch (event.type) {
     case 'TaskEnqueued':
-      return isOpen(current) ? attempts : [...attempts, open(event.taskId, attempts.length + 1, 'QUEUED', at)];
+      return isOpen(current)
+        ? attempts
+        : [...attempts, open(event.taskId, attempts.length + 1, 'QUEUED', at)];
     case 'TaskStarted': {
       if (event.data.from === 'in_progress') return attempts;
       if (isOpen(current) && current.phase === 'QUEUED') {
@@ -94,22 +96,37 @@ const step = (attempts: readonly Execution[], event: ProjectedEvent): readonly E
     }
     case 'TaskStopRequested':
       return isOpen(current)
-        ? replaceCurrent({ ...current, updated_at: at, reasons: withReason(current.reasons, at, 'stop requested', event.metadata.actor) })
+        ? replaceCurrent({
+            ...current,
+            updated_at: at,
+            reasons: withReason(current.reasons, at, 'stop requested', event.metadata.actor),
+          })
         : attempts;
     case 'TaskCompleted':
       return isOpen(current)
-        ? replaceCurrent(finish({ ...current, reasons: statusReason(current) }, 'SUCCEEDED', at, event.data.result === undefined ? {} : { output: event.data.result }))
+        ? replaceCurrent(
+            finish(
+              { ...current, reasons: statusReason(current) },
+              'SUCCEEDED',
+              at,
+              event.data.result === undefined ? {} : { output: event.data.result },
+            ),
+          )
         : attempts;
     case 'TaskFailed': {
       if (!isOpen(current)) return attempts;
       const error = event.data.error ?? event.data.status_reason;
-      return replaceCurrent(finish({ ...current, reasons: statusReason(current) }, 'FAILED', at, error ? { error } : {}));
+      return replaceCurrent(
+        finish({ ...current, reasons: statusReason(current) }, 'FAILED', at, error ? { error } : {}),
+      );
     }
     case 'TaskStopped':
     case 'TaskDequeued':
     case 'TaskReset':
     case 'TaskArchived':
-      return isOpen(current) ? replaceCurrent(finish({ ...current, reasons: statusReason(current) }, 'ABORTED', at)) : attempts;
+      return isOpen(current)
+        ? replaceCurrent(finish({ ...current, reasons: statusReason(current) }, 'ABORTED', at))
+        : attempts;
     case 'ExecutionReported': {
       if (!isOpen(current)) return attempts;
       const { logs, custom_info, reason, phase_version } = event.data;

@@ -7,4 +7,9 @@ import { isTaskStream, taskIdOf } from './foldBatch';
 export const toProjectedEvents = (recorded: readonly RecordedEvent[]): ProjectedEvent[] =>
   recorded
     .filter((e) => isTaskStream(e.streamName))
-    .map((e) => ({ ...decodeStoredEvent(e), taskId: taskIdOf(e.streamName), revision: e.revision, position: e.position }));
+    .map((e) => ({
+      ...decodeStoredEvent(e),
+      taskId: taskIdOf(e.streamName),
+      revision: e.revision,
+      position: e.position,
+    }));

@@ -26,7 +26,8 @@ export const readMissingFrom =
   (store: EventStore): ReadMissing =>
   async (taskId, from, to) => {
     const events: RecordedEvent[] = [];
-    for await (const e of store.readStream(streamNameOf(taskId), { fromRevision: from, toRevision: to })) events.push(e);
+    for await (const e of store.readStream(streamNameOf(taskId), { fromRevision: from, toRevision: to }))
+      events.push(e);
     return toProjectedEvents(events);
   };
 
@@ -53,10 +54,19 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   const applied = new Set<() => void>();
 
   const checkpointsOf = async (targets: readonly AnyProjection[]) =>
-    Promise.all(targets.map(async (projection) => ({ projection, checkpoint: await readModels.checkpoint(projection.name) })));
+    Promise.all(
+      targets.map(async (projection) => ({
+        projection,
+        checkpoint: await readModels.checkpoint(projection.name),
+      })),
+    );
 
   /** One batch, one read-model transaction: rows and checkpoints move together. */
-  const apply = async (targets: readonly AnyProjection[], batch: readonly RecordedEvent[], version?: number) => {
+  const apply = async (
+    targets: readonly AnyProjection[],
+    batch: readonly RecordedEvent[],
+    version?: number,
+  ) => {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
     const events = toProjectedEvents(batch);
@@ -109,7 +119,10 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
    * REBUILDING, so inline writers leave these rows alone; a last pass at the real version picks
    * up what was appended meanwhile.
    */
-  const rebuild = async (targets: readonly AnyProjection[] = projections, onProgress?: (p: Progress) => void) => {
+  const rebuild = async (
+    targets: readonly AnyProjection[] = projections,
+    onProgress?: (p: Progress) => void,
+  ) => {
     for (const p of targets) await readModels.clear(p.name);
     await readModels.prepare(targets.map(tableOf));
     await readModels.transaction(async (tx) => {
@@ -117,7 +130,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     });
     const first = await catchUp(targets, onProgress, REBUILDING);
     await readModels.transaction(async (tx) => {
-      for (const p of targets) await tx.setCheckpoint(p.name, { version: p.version, position: first.position });
+      for (const p of targets)
+        await tx.setCheckpoint(p.name, { version: p.version, position: first.position });
     });
     const last = await catchUp(targets);
     return { events: first.events + last.events };
@@ -127,8 +141,14 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   const prepare = async (onProgress?: (p: Progress) => void) => {
     await readModels.prepare(projections.map(tableOf));
     const states = await checkpointsOf(projections);
-    const stale = states.filter((s) => s.checkpoint !== undefined && s.checkpoint.version !== s.projection.version);
-    if (stale.length > 0) await rebuild(stale.map((s) => s.projection), onProgress);
+    const stale = states.filter(
+      (s) => s.checkpoint !== undefined && s.checkpoint.version !== s.projection.version,
+    );
+    if (stale.length > 0)
+      await rebuild(
+        stale.map((s) => s.projection),
+        onProgress,
+      );
     await catchUp(projections, onProgress);
   };
 
@@ -151,7 +171,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
 
   /** Resolves once every projection has folded the event at `position` (`{ atLeast }` queries). */
   const waitFor = async (position: bigint, signal?: AbortSignal) => {
-    const reached = async () => (await checkpointsOf(projections)).every((s) => (s.checkpoint?.position ?? 0n) >= position);
+    const reached = async () =>
+      (await checkpointsOf(projections)).every((s) => (s.checkpoint?.position ?? 0n) >= position);
     while (!(await reached())) {
       if (signal?.aborted) throw signal.reason;
       await new Promise<void>((resolve) => {

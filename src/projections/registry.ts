@@ -13,12 +13,15 @@ export const projections: readonly AnyProjection[] = [
   taskTree as AnyProjection,
 ];
 
-export const projectionNamed = (name: string): AnyProjection | undefined => projections.find((p) => p.name === name);
+export const projectionNamed = (name: string): AnyProjection | undefined =>
+  projections.find((p) => p.name === name);
 
 /** What a read-model store needs to keep a projection's rows: its table name and columns. */
 export const tableOf = <D>(projection: Projection<D>): TableSpec => ({
   name: projection.name,
   columns: Object.entries(projection.columns).map(([name, column]) => ({ name, type: column.type })),
   values: (doc) =>
-    Object.fromEntries(Object.entries(projection.columns).map(([name, column]) => [name, column.of(doc as D)])),
+    Object.fromEntries(
+      Object.entries(projection.columns).map(([name, column]) => [name, column.of(doc as D)]),
+    ),
 });

@@ -59,7 +59,10 @@ export const taskTree = projection<TreeNode>({
       case 'TaskDeleted':
         return { ...node, deleted: true };
       case 'ProgressReported':
-        return { ...node, progress_percentage: nextProgress(node.status, node.progress_percentage, event.data.percentage) };
+        return {
+          ...node,
+          progress_percentage: nextProgress(node.status, node.progress_percentage, event.data.percentage),
+        };
       case 'TaskCompleted':
         return { ...node, status: event.data.to, progress_percentage: 100 };
       case 'TaskReset':

@@ -7,6 +7,11 @@ import { Io, processIo } from './io';
 import { registerTaskCommands } from './taskCommands';
 import { registerTaskQueries } from './taskQueries';
 import { registerDemo } from './demo/registerDemo';
+import { registerReadModelCommands } from './readModelCommands';
+import { registerRebuild } from './rebuildCommand';
+import { ExitCode } from './exitCode';
+import { registerAudit } from './audit';
+import { registerTail } from './tail';
 
 const registerMachine: Register = (program, io) => {
   program
@@ -19,6 +24,10 @@ const registerMachine: Register = (program, io) => {
 const groups: readonly Register[] = [
   registerTaskCommands,
   registerTaskQueries,
+  registerReadModelCommands,
+  registerRebuild,
+  registerAudit,
+  registerTail,
   registerMachine,
   registerDemo,
 ];
@@ -42,6 +51,7 @@ export const run = async (argv: readonly string[], io: Io = processIo): Promise<
     await buildProgram(io).parseAsync([...argv]);
     return 0;
   } catch (error) {
+    if (error instanceof ExitCode) return error.code;
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return 0; // --help, --version
       printError(io, { code: 'invalid_request', message: error.message.replace(/^error: /, '') });

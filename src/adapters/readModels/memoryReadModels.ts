@@ -34,7 +34,8 @@ export const getMemoryReadModels = (): MemoryReadModels => {
         const rows = new Map<string, Row<D>>();
         for (const key of keys) {
           const row = table(name).get(key);
-          if (row !== undefined) rows.set(key, { doc: structuredClone(row.doc) as D | undefined, revision: row.revision });
+          if (row !== undefined)
+            rows.set(key, { doc: structuredClone(row.doc) as D | undefined, revision: row.revision });
         }
         return rows;
       },

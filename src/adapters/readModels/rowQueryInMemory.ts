@@ -36,13 +36,16 @@ export const sortRows = <R extends { key: string; values: Values }>(rows: R[], q
   const sign = query.sort.direction === 'asc' ? 1 : -1;
   return rows.sort(
     (a, b) =>
-      sign * (compare(a.values[query.sort.column] ?? '', b.values[query.sort.column] ?? '') || compare(a.key, b.key)),
+      sign *
+      (compare(a.values[query.sort.column] ?? '', b.values[query.sort.column] ?? '') ||
+        compare(a.key, b.key)),
   );
 };
 
 /** Keyset: the row is at or after `from` in the sort direction. */
 export const atOrAfter = (row: { key: string; values: Values }, query: RowQuery): boolean => {
   if (query.from === undefined) return true;
-  const order = compare(row.values[query.sort.column] ?? '', query.from.value) || compare(row.key, query.from.key);
+  const order =
+    compare(row.values[query.sort.column] ?? '', query.from.value) || compare(row.key, query.from.key);
   return query.sort.direction === 'asc' ? order >= 0 : order <= 0;
 };

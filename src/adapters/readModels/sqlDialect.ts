@@ -54,7 +54,9 @@ export const buildRowQuery = (dialect: SqlDialect, query: RowQuery) => {
       case 'notContains':
         return `NOT (${dialect.contains(column, p(c.value))})`;
       case 'containsAny':
-        return c.values.length === 0 ? 'FALSE' : `(${c.values.map((v) => dialect.contains(column, p(v))).join(' OR ')})`;
+        return c.values.length === 0
+          ? 'FALSE'
+          : `(${c.values.map((v) => dialect.contains(column, p(v))).join(' OR ')})`;
       case 'regex':
         return dialect.regex(column, p(c.value));
     }

@@ -10,7 +10,6 @@ import type {
 } from '../../ports/readModelStore';
 import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
 
-
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
 
 /** Read models in the same SQLite file as the events, so they can change in the append's transaction. */
@@ -18,7 +17,9 @@ export const getSQLiteReadModels = (db: Database.Database) => {
   db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) =>
     new RegExp(String(pattern)).test(String(value ?? '')) ? 1 : 0,
   );
-  db.exec(`CREATE TABLE IF NOT EXISTS rm_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`);
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS rm_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`,
+  );
   const specs = new Map<string, TableSpec>();
 
   const prepareTable = (spec: TableSpec) => {
@@ -36,8 +37,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
 
   const readCheckpoint = (table: string): Checkpoint | undefined => {
     const row = db.prepare(`SELECT version, position FROM rm_checkpoints WHERE name = ?`).get(table) as
-      | { version: number; position: number | bigint }
-      | undefined;
+      { version: number; position: number | bigint } | undefined;
     return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
   };
 
@@ -47,8 +47,10 @@ export const getSQLiteReadModels = (db: Database.Database) => {
       const rows = new Map<string, Row<D>>();
       const select = db.prepare(`SELECT "key", revision, doc FROM ${tableName(table)} WHERE "key" = ?`);
       for (const key of keys) {
-        const row = select.get(key) as { key: string; revision: number | bigint; doc: string | null } | undefined;
-        if (row !== undefined) rows.set(key, { doc: parse(row.doc) as D | undefined, revision: BigInt(row.revision) });
+        const row = select.get(key) as
+          { key: string; revision: number | bigint; doc: string | null } | undefined;
+        if (row !== undefined)
+          rows.set(key, { doc: parse(row.doc) as D | undefined, revision: BigInt(row.revision) });
       }
       return rows;
     },
@@ -62,7 +64,12 @@ export const getSQLiteReadModels = (db: Database.Database) => {
       );
       for (const [key, row] of rows) {
         const values = row.doc === undefined ? {} : spec.values(row.doc);
-        upsert.run(key, row.revision, row.doc === undefined ? null : JSON.stringify(row.doc), ...names.map((n) => values[n] ?? null));
+        upsert.run(
+          key,
+          row.revision,
+          row.doc === undefined ? null : JSON.stringify(row.doc),
+          ...names.map((n) => values[n] ?? null),
+        );
       }
     },
     setCheckpoint: (table, checkpoint) => {
@@ -103,20 +110,28 @@ export const getSQLiteReadModels = (db: Database.Database) => {
       db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
     },
     get: async <D>(table: string, key: string) => {
-      const row = db.prepare(`SELECT doc FROM ${tableName(table)} WHERE "key" = ?`).get(key) as { doc: string | null } | undefined;
+      const row = db.prepare(`SELECT doc FROM ${tableName(table)} WHERE "key" = ?`).get(key) as
+        { doc: string | null } | undefined;
       return (row === undefined ? undefined : parse(row.doc)) as D | undefined;
     },
     query: async <D>(table: string, query: RowQuery) => {
       const q = buildRowQuery(sqliteDialect, query);
       const read = db.transaction(() => {
-        const total = db.prepare(`SELECT count(*) AS n FROM ${tableName(table)} WHERE ${q.where}`).get(...q.countParams) as { n: number };
+        const total = db
+          .prepare(`SELECT count(*) AS n FROM ${tableName(table)} WHERE ${q.where}`)
+          .get(...q.countParams) as { n: number };
         const rows = db
-          .prepare(`SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${tableName(table)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`)
+          .prepare(
+            `SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${tableName(table)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`,
+          )
           .all(...q.params) as { key: string; doc: string; sort_value: string | number }[];
         return { total: total.n, rows };
       });
       const { total, rows } = read();
-      return { total, rows: rows.map((r) => ({ key: r.key, doc: JSON.parse(r.doc) as D, sortValue: r.sort_value })) };
+      return {
+        total,
+        rows: rows.map((r) => ({ key: r.key, doc: JSON.parse(r.doc) as D, sortValue: r.sort_value })),
+      };
     },
     close: async () => undefined,
   };

@@ -10,7 +10,9 @@ export const sqliteReadMissing =
   (db: Database.Database): ReadMissingSync =>
   (taskId, from, to) => {
     const rows = db
-      .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? AND revision <= ? ORDER BY revision`)
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_name = ? AND revision >= ? AND revision <= ? ORDER BY revision`,
+      )
       .safeIntegers(true)
       .all(streamNameOf(taskId), from, to);
     return toProjectedEvents(rows.map((row): RecordedEvent => toRecordedEvent(row)));

@@ -11,6 +11,11 @@ import { parseStoreUrl } from '../store/storeUrl';
 import { getMemoryReadModels } from '../readModels/memoryReadModels';
 import { getSQLiteReadModels } from '../readModels/sqliteReadModels';
 import { sqliteReadMissing } from './inlineSQLite';
+import { postgresReadMissing } from './inlinePostgres';
+import { getPostgreSQLEventStore } from '../store/postgres/postgresEventStore';
+import { getPostgresReadModels } from '../readModels/postgresReadModels';
+import { projectInline } from '../../projections/inlineProjections';
+import { Pool } from 'pg';
 
 /**
  * Where events and read models live, and how the read models follow: `inline` inside each
@@ -34,7 +39,9 @@ export const memoryStorage = (): Storage => {
   const store = getMemoryEventStore({
     onAppended: (events) =>
       readModels.runSync((tx) =>
-        projectInlineSync(tx, events, (taskId, from, to) => toProjectedEvents(store.readStreamSync(streamNameOf(taskId), from, to))),
+        projectInlineSync(tx, events, (taskId, from, to) =>
+          toProjectedEvents(store.readStreamSync(streamNameOf(taskId), from, to)),
+        ),
       ),
   });
   return { store, readModels, mode: 'inline' };
@@ -52,6 +59,25 @@ const sqliteStorage = (path: string): Storage => {
   return { store, readModels: readModels.store, mode: 'inline' };
 };
 
+const postgresStorage = (connectionString: string, schema: string | undefined): Storage => {
+  let readModels: ReturnType<typeof getPostgresReadModels> | undefined;
+  const store = getPostgreSQLEventStore({
+    connectionString,
+    ...(schema === undefined ? {} : { schema }),
+    onAppended: async (client, events) => {
+      if (readModels !== undefined) {
+        await projectInline(
+          readModels.transactionOn(client),
+          events,
+          postgresReadMissing(client, store.schema),
+        );
+      }
+    },
+  });
+  readModels = getPostgresReadModels(store.pool, store.schema);
+  return { store, readModels: readModels.store, mode: 'inline' };
+};
+
 /** Read models standing apart from the events (async mode). */
 const openReadModels = async (url: string): Promise<ReadModelStore> => {
   const parsed = parseStoreUrl(url);
@@ -61,6 +87,12 @@ const openReadModels = async (url: string): Promise<ReadModelStore> => {
     return { ...rm.store, close: () => store.close() };
   }
   if (parsed.kind === 'memory') return getMemoryReadModels();
+  if (parsed.kind === 'postgres') {
+    const pool = new Pool({ connectionString: parsed.connectionString, max: 5 });
+    pool.on('error', () => undefined);
+    const rm = getPostgresReadModels(pool, parsed.schema ?? 'public');
+    return { ...rm.store, close: () => pool.end() };
+  }
   throw invalidRequest(`read models cannot live in ${parsed.kind}`, 'readModels');
 };
 
@@ -73,6 +105,7 @@ export const openStorage = async (url: string, options: StorageOptions = {}): Pr
     case 'sqlite':
       return sqliteStorage(parsed.path);
     case 'postgres':
+      return postgresStorage(parsed.connectionString, parsed.schema);
     case 'eventstoredb': {
       const store = await openEventStore(url);
       const readModels = await openReadModels(options.readModels ?? 'memory:');

@@ -88,9 +88,14 @@ const rangeConditions = (column: string, bounds: readonly string[] | undefined):
     const match = /^(>=|<=|>|<)\s*(.+)$/.exec(bound.trim());
     const value = match?.[2] ?? '';
     if (match === null || Number.isNaN(Date.parse(value))) {
-      throw invalidRequest(`status_changed bounds look like ">=2026-01-01T00:00:00Z", got ${JSON.stringify(bound)}`, `status_changed.${i}`);
+      throw invalidRequest(
+        `status_changed bounds look like ">=2026-01-01T00:00:00Z", got ${JSON.stringify(bound)}`,
+        `status_changed.${i}`,
+      );
     }
-    const op = ({ '>=': 'gte', '>': 'gt', '<=': 'lte', '<': 'lt' } as const)[match[1] as '>=' | '>' | '<=' | '<'];
+    const op = ({ '>=': 'gte', '>': 'gt', '<=': 'lte', '<': 'lt' } as const)[
+      match[1] as '>=' | '>' | '<=' | '<'
+    ];
     return { column, op, value: new Date(value).toISOString() };
   });
 

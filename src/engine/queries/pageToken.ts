@@ -6,8 +6,16 @@ import { invalidRequest } from '../../domain/errors';
 const Scalar = t.union([t.string, t.number]);
 const ConditionCodec = t.union([
   t.type({ column: t.string, op: t.literal('in'), values: t.array(Scalar) }),
-  t.type({ column: t.string, op: t.keyof({ eq: null, gt: null, gte: null, lt: null, lte: null }), value: Scalar }),
-  t.type({ column: t.string, op: t.keyof({ contains: null, notContains: null, regex: null }), value: t.string }),
+  t.type({
+    column: t.string,
+    op: t.keyof({ eq: null, gt: null, gte: null, lt: null, lte: null }),
+    value: Scalar,
+  }),
+  t.type({
+    column: t.string,
+    op: t.keyof({ contains: null, notContains: null, regex: null }),
+    value: t.string,
+  }),
   t.type({ column: t.string, op: t.literal('containsAny'), values: t.array(t.string) }),
 ]);
 
@@ -21,7 +29,10 @@ const PageTokenCodec = t.type({
   sort: t.type({ column: t.string, direction: t.keyof({ asc: null, desc: null }) }),
   from: t.type({ value: Scalar, key: t.string }),
 });
-export type PageToken = Pick<RowQuery, 'where' | 'sort'> & { readonly v: 1; readonly from: NonNullable<RowQuery['from']> };
+export type PageToken = Pick<RowQuery, 'where' | 'sort'> & {
+  readonly v: 1;
+  readonly from: NonNullable<RowQuery['from']>;
+};
 
 export const encodePageToken = (token: PageToken): string =>
   Buffer.from(JSON.stringify(token), 'utf8').toString('base64url');

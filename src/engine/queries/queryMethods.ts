@@ -40,7 +40,11 @@ export type ReadModelSettings = {
  * queries. In async mode a query first waits until the read models have seen this engine's own
  * last command, so a caller always reads its own writes.
  */
-export const getQueryMethods = (store: EventStore, settings: ReadModelSettings, lastOwnPosition: () => bigint) => {
+export const getQueryMethods = (
+  store: EventStore,
+  settings: ReadModelSettings,
+  lastOwnPosition: () => bigint,
+) => {
   const { readModels, mode } = settings;
   const runner = getProjectionRunner({ store, readModels });
   const following = new AbortController();
@@ -62,7 +66,8 @@ export const getQueryMethods = (store: EventStore, settings: ReadModelSettings, 
     if (wanted > 0n) await runner.waitFor(wanted);
   };
   /** Waits as `caughtUp` says, then runs the query. */
-  const read = <R>(options: QueryOptions | undefined, query: () => Promise<R>) => caughtUp(options).then(query);
+  const read = <R>(options: QueryOptions | undefined, query: () => Promise<R>) =>
+    caughtUp(options).then(query);
 
   const methods: QueryMethods = {
     get: (id, options) => read(options, () => reads.get(id)),
@@ -78,7 +83,9 @@ export const getQueryMethods = (store: EventStore, settings: ReadModelSettings, 
       const targets: AnyProjection[] = (names ?? allProjections.map((p) => p.name)).map((name) => {
         const found = projectionNamed(name);
         if (found === undefined) {
-          throw invalidRequest(`no projection named ${name}`, 'projection', { known: allProjections.map((p) => p.name) });
+          throw invalidRequest(`no projection named ${name}`, 'projection', {
+            known: allProjections.map((p) => p.name),
+          });
         }
         return found;
       });

@@ -33,7 +33,12 @@ export const getReadModelQueries = (readModels: ReadModelStore) => {
       next_page_token:
         next === undefined
           ? ''
-          : encodePageToken({ v: 1, where: [...query.where], sort: query.sort, from: { value: next.sortValue, key: next.key } }),
+          : encodePageToken({
+              v: 1,
+              where: [...query.where],
+              sort: query.sort,
+              from: { value: next.sortValue, key: next.key },
+            }),
       total_size: page.total,
     };
   };

@@ -7,7 +7,12 @@ import { taskTree, TreeNode } from '../../projections/taskTree';
 export const SUB_TASKS_PREVIEW = 100;
 const MAX_DEPTH = 1_000;
 
-export type TaskReference = { readonly id: string; readonly name: string; readonly status: Status; readonly deleted: boolean };
+export type TaskReference = {
+  readonly id: string;
+  readonly name: string;
+  readonly status: Status;
+  readonly deleted: boolean;
+};
 
 export type TaskTreeView = TaskReference & {
   readonly parent_task?: TaskReference;
@@ -23,7 +28,12 @@ export type TaskTreeView = TaskReference & {
   readonly progress_percentage: number;
 };
 
-const reference = (node: TreeNode): TaskReference => ({ id: node.id, name: node.name, status: node.status, deleted: node.deleted });
+const reference = (node: TreeNode): TaskReference => ({
+  id: node.id,
+  name: node.name,
+  status: node.status,
+  deleted: node.deleted,
+});
 
 /**
  * The task tree, walked at query time from the parent links the projection keeps: a moved task
@@ -76,7 +86,8 @@ export const getTreeQueries = (readModels: ReadModelStore) => {
     return (await childNodes(id)).map(reference);
   };
 
-  const ancestors = async (id: string): Promise<TaskReference[]> => (await ancestorNodes(await requireNode(id))).map(reference);
+  const ancestors = async (id: string): Promise<TaskReference[]> =>
+    (await ancestorNodes(await requireNode(id))).map(reference);
 
   const tree = async (id: string): Promise<TaskTreeView> => {
     const self = await requireNode(id);
@@ -109,7 +120,9 @@ export const getTreeQueries = (readModels: ReadModelStore) => {
       descendants,
       status_counts: counts,
       progress_percentage:
-        live.length === 0 ? self.progress_percentage : live.reduce((sum, c) => sum + c.progress_percentage, 0) / live.length,
+        live.length === 0
+          ? self.progress_percentage
+          : live.reduce((sum, c) => sum + c.progress_percentage, 0) / live.length,
     };
   };
 

@@ -1,0 +1,10 @@
+import { openStorage } from '../../src/adapters/storage/openStorage';
+import { describeWithPostgres, getTestSchemas } from '../support/postgres';
+import { describeReadModels } from './readModelCases';
+
+const schemas = getTestSchemas('rm');
+afterAll(() => schemas.dropAll());
+
+describeWithPostgres('PostgreSQL read models', (url) => {
+  describeReadModels('postgres', () => openStorage(`${url}?schema=${schemas.make()}`), { runs: 15 });
+});
