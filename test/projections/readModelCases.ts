@@ -196,6 +196,7 @@ export const describeReadModels = (
       const ids = async (request: object) => (await engine.list(request)).tasks.map((t) => t['id']);
       expect(await ids({ name: '^train' })).toEqual(['f1', 'f2']);
       expect(await ids({ status: ['queued'] })).toEqual(['f3']);
+      expect(await ids({ queue: ['default'] })).toEqual(['f3']);
       expect(await ids({ type: ['testing'] })).toEqual(['f3']);
       expect(await ids({ project: ['nlp'] })).toEqual(['f2', 'f3']);
       expect(await ids({ parent: ['f1'] })).toEqual(['f2']);

@@ -11,6 +11,7 @@ type ListFlags = {
   type?: string[];
   project?: string[];
   parent?: string[];
+  queue?: string[];
   tags?: string[];
   systemTags?: string[];
   statusChanged?: string[];
@@ -31,6 +32,7 @@ const listRequest = (flags: ListFlags) => {
     type: flags.type,
     project: flags.project,
     parent: flags.parent,
+    queue: flags.queue,
     tags: flags.tags,
     system_tags: flags.systemTags,
     status_changed: flags.statusChanged,
@@ -68,6 +70,7 @@ export const registerReadModelCommands: Register = (program, io) => {
     .option('--type <types>', 'task types, comma-separated', list)
     .option('--project <projects>', 'projects, comma-separated', list)
     .option('--parent <ids>', 'parent task ids, comma-separated', list)
+    .option('--queue <queues>', 'queues, comma-separated', list)
     .option('--tags <tags>', 'any of these tags; -tag excludes', list)
     .option('--system-tags <tags>', 'any of these system tags; -tag excludes', list)
     .option('--status-changed <bound>', 'a bound like ">=2026-01-01" (repeatable)', repeat)
