@@ -24,7 +24,8 @@ export const changedFields = (before: TaskState, after: TaskState): Record<strin
   const b: Record<string, unknown> = taskOf(after);
   const fields: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    if (JSON.stringify(a[key]) !== JSON.stringify(b[key])) fields[key] = b[key] ?? null;
+    // evolve keeps untouched fields by reference, so most keys are settled without serialising.
+    if (a[key] !== b[key] && JSON.stringify(a[key]) !== JSON.stringify(b[key])) fields[key] = b[key] ?? null;
   }
   return fields;
 };

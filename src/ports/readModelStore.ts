@@ -9,7 +9,11 @@ export type Checkpoint = { readonly version: number; readonly position: bigint }
 export type Row<D> = { readonly doc: D | undefined; readonly revision: bigint };
 
 /** A column a projection declares for filtering and sorting (see projections/projection.ts). */
-export type ColumnSpec = { readonly name: string; readonly type: 'text' | 'number' };
+export type ColumnSpec = {
+  readonly name: string;
+  readonly type: 'text' | 'number';
+  readonly indexed: boolean;
+};
 
 /** What a read-model store must know of a projection to keep its rows. */
 export type TableSpec = {
@@ -20,7 +24,11 @@ export type TableSpec = {
 
 export type Condition =
   | { readonly column: string; readonly op: 'in'; readonly values: readonly (string | number)[] }
-  | { readonly column: string; readonly op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte'; readonly value: string | number }
+  | {
+      readonly column: string;
+      readonly op: 'eq' | 'gt' | 'gte' | 'lt' | 'lte';
+      readonly value: string | number;
+    }
   /** Substring match (tags use `|tag|`), and its negation. */
   | { readonly column: string; readonly op: 'contains' | 'notContains'; readonly value: string }
   /** Any of several substrings. */
@@ -36,7 +44,10 @@ export type RowQuery = {
   readonly limit: number;
 };
 
-export type RowPage<D> = { readonly rows: readonly { key: string; doc: D; sortValue: string | number }[]; readonly total: number };
+export type RowPage<D> = {
+  readonly rows: readonly { key: string; doc: D; sortValue: string | number }[];
+  readonly total: number;
+};
 
 /** Reads and writes inside one transaction: rows and checkpoints change together. */
 export interface ReadModelTransaction {

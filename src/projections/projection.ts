@@ -11,6 +11,8 @@ export type ProjectedEvent = TaskEventEnvelope & {
 export type Column<D> = {
   readonly type: 'text' | 'number';
   readonly of: (doc: D) => string | number;
+  /** Worth an index: every index costs each append that touches the row a page write. */
+  readonly indexed?: boolean;
 };
 
 /**

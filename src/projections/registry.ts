@@ -19,7 +19,11 @@ export const projectionNamed = (name: string): AnyProjection | undefined =>
 /** What a read-model store needs to keep a projection's rows: its table name and columns. */
 export const tableOf = <D>(projection: Projection<D>): TableSpec => ({
   name: projection.name,
-  columns: Object.entries(projection.columns).map(([name, column]) => ({ name, type: column.type })),
+  columns: Object.entries(projection.columns).map(([name, column]) => ({
+    name,
+    type: column.type,
+    indexed: column.indexed === true,
+  })),
   values: (doc) =>
     Object.fromEntries(
       Object.entries(projection.columns).map(([name, column]) => [name, column.of(doc as D)]),

@@ -72,6 +72,6 @@ export const taskTree = projection<TreeNode>({
     }
   },
   columns: {
-    parent: { type: 'text', of: (n) => n.parent ?? '' },
+    parent: { type: 'text', indexed: true, of: (n) => n.parent ?? '' },
   },
 });

@@ -94,7 +94,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
           await client.query(
             `CREATE TABLE IF NOT EXISTS ${table(spec.name)} ("key" text PRIMARY KEY, revision bigint NOT NULL, doc jsonb${columns.map((c) => `, ${c}`).join('')})`,
           );
-          for (const column of spec.columns) {
+          for (const column of spec.columns.filter((c) => c.indexed)) {
             await client.query(
               `CREATE INDEX IF NOT EXISTS ${identifier(`rm_${spec.name}_${column.name}`)} ON ${table(spec.name)} (${identifier(column.name)}, "key")`,
             );

@@ -21,6 +21,13 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     `CREATE TABLE IF NOT EXISTS rm_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`,
   );
   const specs = new Map<string, TableSpec>();
+  // Statements are prepared once: preparing costs more than running on this hot path.
+  const statements = new Map<string, Database.Statement>();
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql);
+    if (prepared === undefined) statements.set(sql, (prepared = db.prepare(sql)));
+    return prepared;
+  };
 
   const prepareTable = (spec: TableSpec) => {
     specs.set(spec.name, spec);
@@ -28,7 +35,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     db.exec(
       `CREATE TABLE IF NOT EXISTS ${tableName(spec.name)} ("key" TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT${columns.map((c) => `, ${c}`).join('')})`,
     );
-    for (const column of spec.columns) {
+    for (const column of spec.columns.filter((c) => c.indexed)) {
       db.exec(
         `CREATE INDEX IF NOT EXISTS ${identifier(`rm_${spec.name}_${column.name}`)} ON ${tableName(spec.name)} (${identifier(column.name)}, "key")`,
       );
@@ -36,7 +43,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
   };
 
   const readCheckpoint = (table: string): Checkpoint | undefined => {
-    const row = db.prepare(`SELECT version, position FROM rm_checkpoints WHERE name = ?`).get(table) as
+    const row = statement(`SELECT version, position FROM rm_checkpoints WHERE name = ?`).get(table) as
       { version: number; position: number | bigint } | undefined;
     return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
   };
@@ -45,7 +52,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     checkpoint: readCheckpoint,
     load: <D>(table: string, keys: readonly string[]) => {
       const rows = new Map<string, Row<D>>();
-      const select = db.prepare(`SELECT "key", revision, doc FROM ${tableName(table)} WHERE "key" = ?`);
+      const select = statement(`SELECT "key", revision, doc FROM ${tableName(table)} WHERE "key" = ?`);
       for (const key of keys) {
         const row = select.get(key) as
           { key: string; revision: number | bigint; doc: string | null } | undefined;
@@ -56,7 +63,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     },
     write: <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>) => {
       const names = spec.columns.map((c) => c.name);
-      const upsert = db.prepare(
+      const upsert = statement(
         `INSERT INTO ${tableName(spec.name)} ("key", revision, doc${names.map((n) => `, ${identifier(n)}`).join('')})
          VALUES (?, ?, ?${names.map(() => ', ?').join('')})
          ON CONFLICT ("key") DO UPDATE SET revision = excluded.revision, doc = excluded.doc${names.map((n) => `, ${identifier(n)} = excluded.${identifier(n)}`).join('')}
@@ -73,7 +80,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
       }
     },
     setCheckpoint: (table, checkpoint) => {
-      db.prepare(
+      statement(
         `INSERT INTO rm_checkpoints (name, version, position) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET version = excluded.version,
            position = CASE WHEN rm_checkpoints.version = excluded.version THEN max(rm_checkpoints.position, excluded.position) ELSE excluded.position END`,
@@ -110,7 +117,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
       db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
     },
     get: async <D>(table: string, key: string) => {
-      const row = db.prepare(`SELECT doc FROM ${tableName(table)} WHERE "key" = ?`).get(key) as
+      const row = statement(`SELECT doc FROM ${tableName(table)} WHERE "key" = ?`).get(key) as
         { doc: string | null } | undefined;
       return (row === undefined ? undefined : parse(row.doc)) as D | undefined;
     },
@@ -120,11 +127,9 @@ export const getSQLiteReadModels = (db: Database.Database) => {
         const total = db
           .prepare(`SELECT count(*) AS n FROM ${tableName(table)} WHERE ${q.where}`)
           .get(...q.countParams) as { n: number };
-        const rows = db
-          .prepare(
-            `SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${tableName(table)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`,
-          )
-          .all(...q.params) as { key: string; doc: string; sort_value: string | number }[];
+        const rows = statement(
+          `SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${tableName(table)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`,
+        ).all(...q.params) as { key: string; doc: string; sort_value: string | number }[];
         return { total: total.n, rows };
       });
       const { total, rows } = read();
