@@ -4,6 +4,27 @@ export { createEngine, Engine, EngineOptions, CommandMethods } from './engine/en
 export type { CommandOptions } from './engine/handleCommand';
 export type { CommandResult } from './engine/commandResult';
 export type { HistoryEntry } from './engine/history';
+export type { AuditMethods } from './engine/audit/auditMethods';
+export type { HistoryQueryInput } from './engine/audit/historyQuery';
+export type { StateAtQuery } from './engine/audit/stateAt';
+export type {
+  VerifyReport,
+  VerifyBreak,
+  VerifyOptions,
+  VerifyProgress,
+  ForcedTransition,
+} from './engine/audit/verify';
+export type { AuditProblem } from './engine/audit/streamAudit';
+export type { ExportOptions } from './engine/audit/exportHistory';
+export type { ImportResult } from './engine/audit/importHistory';
+export type { SubscribeOptions } from './engine/subscriptions/subscribeOptions';
+export type { SubscriptionSettings, SubscriptionMethods } from './engine/subscriptions/subscriptionMethods';
+export type {
+  SubscriptionItem,
+  StatusChangeItem,
+  TaskEventItem,
+  CaughtUpItem,
+} from './engine/subscriptions/subscriptionItem';
 export { manualClock, systemClock, Clock } from './engine/clock';
 export { openEventStore } from './adapters/store/openEventStore';
 export type { EventStore, RecordedEvent, EventToAppend, SubscriptionMessage } from './ports/eventStore';

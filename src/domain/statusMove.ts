@@ -7,8 +7,10 @@ import type { Target } from './machine';
 export type StatusMove = { readonly from: Status; readonly to: Target; readonly forced: boolean };
 
 export const statusMoveOf = (event: TaskEventEnvelope): StatusMove | undefined => {
-  if (isStatusChange(event)) return { from: event.data.from, to: event.data.to, forced: event.data.forced === true };
-  if (event.type === 'TaskDeleted') return { from: event.data.status, to: 'deleted', forced: event.data.forced === true };
+  if (isStatusChange(event))
+    return { from: event.data.from, to: event.data.to, forced: event.data.forced === true };
+  if (event.type === 'TaskDeleted')
+    return { from: event.data.status, to: 'deleted', forced: event.data.forced === true };
   return undefined;
 };
 

@@ -2,8 +2,6 @@ import { isLeft } from 'fp-ts/Either';
 import { userInfo } from 'node:os';
 import type { EventStore } from '../ports/eventStore';
 import { CommandData, CommandType, commandTypes, decodeCommand, Command } from '../domain/commands';
-import type { Task } from '../domain/task';
-import { notFound } from '../domain/errors';
 import { DEFAULT_WORKER_TIMEOUT_MS } from '../domain/liveness';
 import { Clock, systemClock } from './clock';
 import { getTaskStreams } from './taskStreams';
@@ -11,9 +9,14 @@ import { getStreamTaskRelations, TaskRelations } from './taskRelations';
 import { handleCommand, CommandOptions, CommandDeps } from './handleCommand';
 import type { CommandResult } from './commandResult';
 import { getAuditMethods, AuditMethods } from './audit/auditMethods';
-import { getSubscriptions, SubscriptionMethods, SubscriptionSettings } from './subscriptions/subscriptionMethods';
+import {
+  getSubscriptions,
+  SubscriptionMethods,
+  SubscriptionSettings,
+} from './subscriptions/subscriptionMethods';
 import { newCommandId } from './eventIds';
 import { getQueryMethods, QueryMethods, ReadModelSettings } from './queries/queryMethods';
+import { getWorkerMethods, WorkerMethods } from './workers/workerMethods';
 
 export type EngineOptions = {
   readonly store: EventStore;
@@ -52,11 +55,12 @@ export type CommandMethods = {
 export type Engine = CommandMethods &
   QueryMethods &
   AuditMethods &
-  SubscriptionMethods & {
-  /** Runs any command given by name, decoding its data first (for CLIs and HTTP). */
-  execute(type: string, data: unknown, options?: CommandOptions): Promise<CommandResult>;
-  close(): Promise<void>;
-};
+  SubscriptionMethods &
+  WorkerMethods & {
+    /** Runs any command given by name, decoding its data first (for CLIs and HTTP). */
+    execute(type: string, data: unknown, options?: CommandOptions): Promise<CommandResult>;
+    close(): Promise<void>;
+  };
 
 const osUser = () => {
   try {
@@ -110,14 +114,24 @@ export const createEngine = (options: EngineOptions): Engine => {
       (data: unknown, o?: CommandOptions) => execute(type, data, o),
     ]),
   ) as CommandMethods;
+  const workers = getWorkerMethods({
+    engine: { ...methods, ...queries.methods, ...subscriptions.methods },
+    loadTask: async (id) => {
+      const { state, revision } = await streams.load(id);
+      return { state, revision };
+    },
+    clock,
+  });
 
   return {
     ...methods,
     execute,
     ...queries.methods,
-    ...getAuditMethods(store),
+    ...getAuditMethods(store, { beforeAppend: () => queries.ready() }),
     ...subscriptions.methods,
+    ...workers.methods,
     close: async () => {
+      await workers.close();
       await subscriptions.close();
       await queries.close();
       await store.close();

@@ -2,6 +2,8 @@ import type { Command as Program } from 'commander';
 import { subcommand, withEngine, Register } from './cliContext';
 import { historyTable } from './historyTable';
 import { toJson } from './json';
+import { decodeFlags } from './flags';
+import { HistoryFlags, historyQueryOf } from './historyFlags';
 
 /** Reading tasks: `get`, `history`. */
 export const registerTaskQueries: Register = (program, io) => {
@@ -18,8 +20,12 @@ export const registerTaskQueries: Register = (program, io) => {
   )
     .argument('<id>', 'task id')
     .option('--json', 'print JSON even on a terminal')
+    .option('--type <a,b>', 'only these event types')
+    .option('--since <iso-time>', 'only events at or after this time')
+    .option('--until <iso-time>', 'only events at or before this time')
     .action(async (id: string, opts: { json?: boolean }, command: Program) => {
-      const history = await withEngine(command, (engine) => engine.history(id));
+      const query = historyQueryOf(decodeFlags(HistoryFlags, command));
+      const history = await withEngine(command, (engine) => engine.history(id, query));
       io.out((io.isTerminal && opts.json !== true ? historyTable(history) : toJson(history, 2)) + '\n');
     });
 };

@@ -48,34 +48,35 @@ export const memoryStorage = (): Storage => {
 };
 
 const sqliteStorage = (path: string): Storage => {
-  let readModels: ReturnType<typeof getSQLiteReadModels> | undefined;
+  // The read models need the store's connection, and the store needs their hook: tied after.
+  const inline: { readModels?: ReturnType<typeof getSQLiteReadModels> } = {};
   const store = getSQLiteEventStore({
     path,
     onAppended: (db, events) => {
-      if (readModels !== undefined) projectInlineSync(readModels.sync, events, sqliteReadMissing(db));
+      if (inline.readModels !== undefined)
+        projectInlineSync(inline.readModels.sync, events, sqliteReadMissing(db));
     },
   });
-  readModels = getSQLiteReadModels(store.database);
-  return { store, readModels: readModels.store, mode: 'inline' };
+  inline.readModels = getSQLiteReadModels(store.database);
+  return { store, readModels: inline.readModels.store, mode: 'inline' };
 };
 
 const postgresStorage = (connectionString: string, schema: string | undefined): Storage => {
-  let readModels: ReturnType<typeof getPostgresReadModels> | undefined;
+  const inline: { readModels?: ReturnType<typeof getPostgresReadModels> } = {};
   const store = getPostgreSQLEventStore({
     connectionString,
     ...(schema === undefined ? {} : { schema }),
     onAppended: async (client, events) => {
-      if (readModels !== undefined) {
-        await projectInline(
-          readModels.transactionOn(client),
-          events,
-          postgresReadMissing(client, store.schema),
-        );
-      }
+      if (inline.readModels === undefined) return;
+      await projectInline(
+        inline.readModels.transactionOn(client),
+        events,
+        postgresReadMissing(client, store.schema),
+      );
     },
   });
-  readModels = getPostgresReadModels(store.pool, store.schema);
-  return { store, readModels: readModels.store, mode: 'inline' };
+  inline.readModels = getPostgresReadModels(store.pool, store.schema);
+  return { store, readModels: inline.readModels.store, mode: 'inline' };
 };
 
 /** Read models standing apart from the events (async mode). */

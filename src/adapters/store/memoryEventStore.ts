@@ -105,6 +105,8 @@ export const getMemoryEventStore = (options: MemoryEventStoreOptions = {}): Memo
             if (BigInt(log.length) > after || signal.aborted) return resolve();
             const wake = () => {
               waiters.delete(wake);
+              // Else every wait leaves a listener on the subscription's signal: a leak per append.
+              signal.removeEventListener('abort', wake);
               resolve();
             };
             waiters.add(wake);

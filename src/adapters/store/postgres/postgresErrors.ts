@@ -1,0 +1,24 @@
+import { isTaskledgerError } from '../../../domain/errors';
+import { storeUnavailable } from '../../../ports/storeErrors';
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'EPIPE', 'EAI_AGAIN']);
+// SQLSTATE classes that mean "no usable connection": 08 connection, 28 authorization, 57P shutdown,
+// 53300 too many connections, 3D000 no such database.
+const UNAVAILABLE_STATES = [/^08/, /^28/, /^57P/, /^53300$/, /^3D000$/];
+const UNAVAILABLE_MESSAGES = [/Connection terminated/i, /timeout exceeded when trying to connect/i, /pool after calling end/i];
+
+export const postgresCode = (e: unknown): string | undefined =>
+  typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+
+export const isUniqueViolation = (e: unknown) => postgresCode(e) === '23505';
+export const isDeadlock = (e: unknown) => postgresCode(e) === '40P01';
+
+export const isPostgresUnavailable = (e: unknown): boolean => {
+  const code = postgresCode(e);
+  if (code !== undefined && (NETWORK_CODES.has(code) || UNAVAILABLE_STATES.some((state) => state.test(code)))) return true;
+  return e instanceof Error && UNAVAILABLE_MESSAGES.some((message) => message.test(e.message));
+};
+
+/** Our errors pass through; a lost or refused connection becomes `store_unavailable`; anything else is a bug and stays as it is. */
+export const fromPostgresError = (e: unknown): unknown =>
+  isTaskledgerError(e) ? e : isPostgresUnavailable(e) ? storeUnavailable('postgres', e) : e;

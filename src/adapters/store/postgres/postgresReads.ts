@@ -1,0 +1,139 @@
+import type { Pool } from 'pg';
+import type { EventFilter, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../../../ports/eventStore';
+import { storeUnavailable } from '../../../ports/storeErrors';
+import { fromPostgresError } from './postgresErrors';
+import { horizonSql } from './postgresPositions';
+import { bigintField, EVENT_COLUMNS, toRecordedEvent } from './postgresRows';
+
+const STREAM_BATCH = 500;
+const ALL_BATCH = 1000;
+const MAX_INT64 = 9223372036854775807n;
+
+const filterSql = (filter: EventFilter | undefined, firstParameter: number) => {
+  let next = firstParameter;
+  let sql = '';
+  const params: unknown[] = [];
+  if (filter?.eventTypes !== undefined) {
+    sql += ` AND e.type = ANY($${next++}::text[])`;
+    params.push(filter.eventTypes);
+  }
+  if (filter?.streamPrefixes !== undefined) {
+    sql += ` AND EXISTS (SELECT 1 FROM unnest($${next++}::text[]) AS p(prefix) WHERE starts_with(e.stream_name, p.prefix))`;
+    params.push(filter.streamPrefixes);
+  }
+  return { sql, params };
+};
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Reads in batches, one query each. Global reads stop below the horizon of final positions
+ * (postgresPositions.ts), so no reader ever passes a position that a writer still in flight
+ * could fill in behind it.
+ */
+export const getPostgresReads = (args: {
+  pool: Pool;
+  schema: string;
+  ready: () => Promise<bigint>;
+  closed: AbortSignal;
+}) => {
+  const { pool, schema, ready, closed } = args;
+  const events = `"${schema}".events`;
+
+  const query = async (sql: string, params: unknown[]) => {
+    try {
+      return (await pool.query(sql, params)).rows;
+    } catch (e) {
+      throw fromPostgresError(e);
+    }
+  };
+
+  async function* readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+    await ready();
+    const { maxCount = Number.MAX_SAFE_INTEGER, direction = 'forwards' } = options;
+    const isForwards = direction === 'forwards';
+    let from = options.fromRevision ?? (isForwards ? 0n : MAX_INT64);
+    const to = options.toRevision ?? (isForwards ? MAX_INT64 : 0n);
+    const sql = isForwards
+      ? `SELECT ${EVENT_COLUMNS} FROM ${events} AS e WHERE stream_name = $1 AND revision >= $2 AND revision <= $3 ORDER BY e.revision LIMIT $4`
+      : `SELECT ${EVENT_COLUMNS} FROM ${events} AS e WHERE stream_name = $1 AND revision <= $2 AND revision >= $3 ORDER BY e.revision DESC LIMIT $4`;
+    let left = maxCount;
+    while (left > 0) {
+      const limit = Math.min(STREAM_BATCH, left);
+      const batch = (await query(sql, [stream, from.toString(), to.toString(), limit])).map(toRecordedEvent);
+      for (const event of batch) yield event;
+      left -= batch.length;
+      const last = batch[batch.length - 1];
+      if (batch.length < limit || last === undefined || (!isForwards && last.revision === 0n)) return;
+      from = isForwards ? last.revision + 1n : last.revision - 1n;
+    }
+  }
+
+  /** Batches of events at or after `from`, up to `bound` (inclusive) or, without it, below the horizon. */
+  async function* readRange(options: ReadAllOptions, bound: bigint | undefined): AsyncIterable<RecordedEvent> {
+    const base = await ready();
+    const { maxCount = Number.MAX_SAFE_INTEGER, batchSize = ALL_BATCH, filter } = options;
+    const upTo = bound === undefined ? `e.position < ${horizonSql('$3')}` : 'e.position <= $3::bigint';
+    const filtered = filterSql(filter, 4);
+    const sql = `SELECT ${EVENT_COLUMNS} FROM ${events} AS e
+                 WHERE e.position >= $1 AND ${upTo}${filtered.sql} ORDER BY e.position LIMIT $2`;
+    let from = options.fromPosition ?? 0n;
+    let left = maxCount;
+    while (left > 0) {
+      const limit = Math.min(batchSize, left);
+      const params = [from.toString(), limit, (bound ?? base).toString(), ...filtered.params];
+      const batch = (await query(sql, params)).map(toRecordedEvent);
+      for (const event of batch) yield event;
+      left -= batch.length;
+      const last = batch[batch.length - 1];
+      if (batch.length < limit || last === undefined) return;
+      from = last.position + 1n;
+    }
+  }
+
+  /** The highest position a reader may pass now: everything below the horizon is final. */
+  const headPosition = async (): Promise<bigint> => {
+    const base = await ready();
+    const rows = await query(`SELECT (${horizonSql('$1')} - 1)::text AS head`, [base.toString()]);
+    return bigintField(rows[0], 'head') ?? 0n;
+  };
+
+  /** Whether an event after `after` is final now: what wakes a waiting subscription. */
+  const hasFinalAfter = async (after: bigint): Promise<boolean> => {
+    const base = await ready();
+    const rows = await query(
+      `SELECT EXISTS (SELECT 1 FROM ${events} WHERE position > $1 AND position < ${horizonSql('$2')}) AS found`,
+      [after.toString(), base.toString()],
+    );
+    return rows[0]?.found === true;
+  };
+
+  /**
+   * What a caller has seen committed must be in its read: wait until every position up to
+   * the last committed one is final, which takes as long as the writers still in flight
+   * with older transaction ids (normally milliseconds), then read up to it.
+   */
+  async function* readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const base = await ready();
+    const sql = `SELECT (SELECT max(position) FROM ${events})::text AS target, ${horizonSql('$1')}::text AS horizon`;
+    let pause = 1;
+    for (;;) {
+      const rows = await query(sql, [base.toString()]);
+      const target = bigintField(rows[0], 'target');
+      const horizon = bigintField(rows[0], 'horizon') ?? 0n;
+      if (target === undefined) return;
+      if (target < horizon) {
+        yield* readRange(options, target);
+        return;
+      }
+      if (closed.aborted) throw storeUnavailable('postgres', 'the store is closed');
+      await sleep(pause);
+      pause = Math.min(pause * 2, 50);
+    }
+  }
+
+  /** For subscriptions: no waiting, only what is final now; they poll for the rest. */
+  const readFinal = (options: ReadAllOptions) => readRange(options, undefined);
+
+  return { readStream, readAll, readFinal, headPosition, hasFinalAfter };
+};

@@ -1,0 +1,88 @@
+import type { Pool } from 'pg';
+import { invalidRequest } from '../../../domain/errors';
+import { storeUnavailable } from '../../../ports/storeErrors';
+
+/** A schema name we quote ourselves; short enough that `taskledger_<schema>` is a valid channel name. */
+export const checkSchemaName = (schema: string) => {
+  if (!/^[a-z_][a-z0-9_]{0,47}$/.test(schema)) {
+    throw invalidRequest(`PostgreSQL schema ${JSON.stringify(schema)} must match [a-z_][a-z0-9_]{0,47}`, 'store.schema');
+  }
+  return schema;
+};
+
+/** Append-only list: a released version is never edited, only followed by a new one. */
+const migrations = (s: string): readonly { readonly version: number; readonly sql: string }[] => [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE "${s}".events (
+        position       bigint      PRIMARY KEY,
+        stream_name    text        NOT NULL,
+        revision       bigint      NOT NULL,
+        event_id       text        NOT NULL,
+        type           text        NOT NULL,
+        data           jsonb       NOT NULL,
+        metadata       jsonb       NOT NULL,
+        recorded_at    timestamptz NOT NULL DEFAULT now(),
+        transaction_id xid8        NOT NULL DEFAULT pg_current_xact_id(),
+        CONSTRAINT events_event_id_key UNIQUE (event_id),
+        CONSTRAINT events_stream_revision_key UNIQUE (stream_name, revision)
+      );
+      CREATE TABLE "${s}".position_base (
+        only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+        base     bigint  NOT NULL
+      );
+      INSERT INTO "${s}".position_base (base) VALUES (0);`,
+  },
+];
+
+export const POSTGRES_SCHEMA_VERSION = 1;
+
+/**
+ * Creates or upgrades the schema under a transaction-level advisory lock, so processes starting
+ * together apply each step once. Returns the position base (see postgresPositions.ts), raised here
+ * when the events came from another cluster whose transaction ids were ahead of this one's.
+ */
+export const migratePostgresSchema = async (pool: Pool, schema: string): Promise<bigint> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`taskledger:${schema}`]);
+    const exists = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
+    // Checked first: CREATE SCHEMA IF NOT EXISTS needs the CREATE privilege even when the schema exists.
+    if (exists.rowCount === 0) await client.query(`CREATE SCHEMA "${schema}"`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS "${schema}".schema_version (
+         version    integer     PRIMARY KEY,
+         applied_at timestamptz NOT NULL DEFAULT now()
+       )`,
+    );
+    const { rows } = await client.query(`SELECT coalesce(max(version), 0)::int AS version FROM "${schema}".schema_version`);
+    const current = Number(rows[0]?.version ?? 0);
+    if (current > POSTGRES_SCHEMA_VERSION) {
+      throw storeUnavailable(
+        'postgres',
+        `schema ${schema} has version ${current}, newer than this taskledger (${POSTGRES_SCHEMA_VERSION})`,
+      );
+    }
+    for (const migration of migrations(schema)) {
+      if (migration.version <= current) continue;
+      await client.query(migration.sql);
+      await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [migration.version]);
+    }
+    await client.query(
+      `UPDATE "${schema}".position_base SET base = wanted.base
+       FROM (SELECT ((SELECT coalesce(max(position), 0) FROM "${schema}".events) >> 20) + 1
+                    - pg_current_xact_id()::text::bigint AS base) AS wanted
+       WHERE position_base.base < wanted.base`,
+    );
+    const base = await client.query(`SELECT base::text AS base FROM "${schema}".position_base`);
+    await client.query('COMMIT');
+    return BigInt(String(base.rows[0]?.base ?? '0'));
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+};

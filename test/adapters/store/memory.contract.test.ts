@@ -1,0 +1,4 @@
+import { getMemoryEventStore } from '../../../src/adapters/store/memoryEventStore';
+import { describeEventStoreContract } from '../../contract/eventStoreContract';
+
+describeEventStoreContract('memory', async () => getMemoryEventStore());

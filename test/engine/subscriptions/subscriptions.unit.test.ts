@@ -1,0 +1,4 @@
+import { getMemoryEventStore } from '../../../src/adapters/store/memoryEventStore';
+import { describeSubscriptions } from './subscriptionCases';
+
+describeSubscriptions('the memory store', async () => getMemoryEventStore());
