@@ -25,6 +25,13 @@ export type {
   TaskEventItem,
   CaughtUpItem,
 } from './engine/subscriptions/subscriptionItem';
+export type { WorkerMethods } from './engine/workers/workerMethods';
+export type { Worker, WorkerStats } from './engine/workers/worker';
+export type { WorkerOptions, OnClose } from './engine/workers/workerOptions';
+export type { TaskContext, TaskHandler, MetricInput } from './engine/workers/taskContext';
+export { TaskAborted, AbortWhy } from './engine/workers/abortReason';
+export type { Watchdog, WatchdogReport } from './engine/watchdog/watchdog';
+export type { WatchdogOptions } from './engine/watchdog/watchdogOptions';
 export { manualClock, systemClock, Clock } from './engine/clock';
 export { openEventStore } from './adapters/store/openEventStore';
 export type { EventStore, RecordedEvent, EventToAppend, SubscriptionMessage } from './ports/eventStore';

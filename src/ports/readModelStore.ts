@@ -55,7 +55,42 @@ export interface ReadModelTransaction {
   load<D>(table: string, keys: readonly string[]): Promise<Map<string, Row<D>>>;
   write<D>(table: TableSpec, rows: ReadonlyMap<string, Row<D>>): Promise<void>;
   setCheckpoint(table: string, checkpoint: Checkpoint): Promise<void>;
+  /**
+   * The same for several tables at once: over a network each call is a round trip, and an
+   * inline append should pay for as few as it can.
+   */
+  checkpoints(tables: readonly string[]): Promise<Map<string, Checkpoint>>;
+  loadMany(
+    tables: readonly string[],
+    keys: readonly string[],
+  ): Promise<Map<string, Map<string, Row<unknown>>>>;
+  writeMany(writes: readonly TableWrite[]): Promise<void>;
 }
+
+export type TableWrite = { readonly table: TableSpec; readonly rows: ReadonlyMap<string, Row<unknown>> };
+
+/** loadMany, checkpoints and writeMany by looping over the one-table calls (for local stores). */
+export const withLoops = (
+  tx: Omit<ReadModelTransaction, 'checkpoints' | 'loadMany' | 'writeMany'>,
+): ReadModelTransaction => ({
+  ...tx,
+  checkpoints: async (tables) => {
+    const found = new Map<string, Checkpoint>();
+    for (const table of tables) {
+      const checkpoint = await tx.checkpoint(table);
+      if (checkpoint !== undefined) found.set(table, checkpoint);
+    }
+    return found;
+  },
+  loadMany: async (tables, keys) => {
+    const all = new Map<string, Map<string, Row<unknown>>>();
+    for (const table of tables) all.set(table, await tx.load<unknown>(table, keys));
+    return all;
+  },
+  writeMany: async (writes) => {
+    for (const { table, rows } of writes) await tx.write(table, rows);
+  },
+});
 
 /**
  * The same, synchronous: what runs inside a better-sqlite3 transaction (which cannot await),

@@ -1,4 +1,9 @@
-import type { ReadModelTransaction, Row, SyncReadModelTransaction } from '../ports/readModelStore';
+import type {
+  ReadModelTransaction,
+  Row,
+  SyncReadModelTransaction,
+  TableWrite,
+} from '../ports/readModelStore';
 import type { AnyProjection, ProjectedEvent } from './projection';
 import { findGaps, foldBatch, keysFor } from './foldBatch';
 import { tableOf } from './registry';
@@ -33,19 +38,29 @@ export const applyBatch = async (
   readMissing: ReadMissing,
   { checkpoint }: BatchOptions = {},
 ): Promise<void> => {
-  const indexRows = await tx.load<unknown>(taskIndex.name, [...new Set(events.map((e) => e.taskId))]);
+  const taskIds = [...new Set(events.map((e) => e.taskId))];
+  // Every touched row of every target in one read: the task index finds gaps, the others fold.
+  const loaded = await tx.loadMany([...new Set([taskIndex.name, ...targets.map((p) => p.name)])], taskIds);
+  const indexRows = loaded.get(taskIndex.name) ?? new Map<string, Row<unknown>>();
   const missing: ProjectedEvent[] = [];
   for (const [taskId, gap] of gapsIn(targets, indexRows, events))
     missing.push(...(await readMissing(taskId, gap.from, gap.to)));
   const all = missing.length === 0 ? events : [...missing, ...events];
+  const writes: TableWrite[] = [];
   for (const projection of targets) {
     const keys = keysFor(projection, all);
-    if (keys.length > 0) {
-      const rows =
-        projection.name === taskIndex.name ? indexRows : await tx.load<unknown>(projection.name, keys);
-      await tx.write(tableOf(projection), foldBatch(projection, rows, all));
-    }
-    if (checkpoint !== undefined) {
+    if (keys.length === 0) continue;
+    let rows = loaded.get(projection.name) ?? new Map<string, Row<unknown>>();
+    // A gap can bring in a task the batch itself did not name.
+    const unloaded = keys.filter((k) => !taskIds.includes(k));
+    if (unloaded.length > 0)
+      rows = new Map([...rows, ...(await tx.load<unknown>(projection.name, unloaded))]);
+    const changed = foldBatch(projection, rows, all);
+    if (changed.size > 0) writes.push({ table: tableOf(projection), rows: changed });
+  }
+  if (writes.length > 0) await tx.writeMany(writes);
+  if (checkpoint !== undefined) {
+    for (const projection of targets) {
       await tx.setCheckpoint(projection.name, {
         version: checkpoint.version ?? projection.version,
         position: checkpoint.position,

@@ -36,7 +36,7 @@ export const projectInline = async (
 ): Promise<void> => {
   const events = toProjectedEvents(recorded);
   if (events.length === 0) return;
-  const current: AnyProjection[] = [];
-  for (const p of projections) if ((await tx.checkpoint(p.name))?.version === p.version) current.push(p);
+  const checkpoints = await tx.checkpoints(projections.map((p) => p.name));
+  const current = projections.filter((p) => checkpoints.get(p.name)?.version === p.version);
   await applyBatch(tx, current, events, readMissing);
 };

@@ -128,11 +128,15 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     await readModels.transaction(async (tx) => {
       for (const p of targets) await tx.setCheckpoint(p.name, { version: REBUILDING, position: 0n });
     });
+    // Waiting for the head first makes every event committed before the rebuild readable to it
+    // (PostgreSQL only reads positions no writer in flight can still fill in).
+    await headPosition(store);
     const first = await catchUp(targets, onProgress, REBUILDING);
     await readModels.transaction(async (tx) => {
       for (const p of targets)
         await tx.setCheckpoint(p.name, { version: p.version, position: first.position });
     });
+    await headPosition(store);
     const last = await catchUp(targets);
     return { events: first.events + last.events };
   };

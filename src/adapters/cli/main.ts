@@ -12,6 +12,8 @@ import { registerRebuild } from './rebuildCommand';
 import { ExitCode } from './exitCode';
 import { registerAudit } from './audit';
 import { registerTail } from './tail';
+import { registerWorker } from './workerCommand';
+import { registerWatchdog } from './watchdogCommand';
 
 const registerMachine: Register = (program, io) => {
   program
@@ -28,6 +30,8 @@ const groups: readonly Register[] = [
   registerRebuild,
   registerAudit,
   registerTail,
+  registerWorker,
+  registerWatchdog,
   registerMachine,
   registerDemo,
 ];

@@ -7,6 +7,7 @@ import type {
   SyncReadModelTransaction,
   TableSpec,
 } from '../../ports/readModelStore';
+import { withLoops } from '../../ports/readModelStore';
 import { matches, sortRows, atOrAfter, type Values } from './rowQueryInMemory';
 
 type StoredRow = { key: string; doc: unknown; revision: bigint; values: Values };
@@ -74,12 +75,14 @@ export const getMemoryReadModels = (): MemoryReadModels => {
 
   const transaction = async <T>(work: (tx: ReadModelTransaction) => Promise<T>): Promise<T> => {
     const { tx, commit } = begin();
-    const result = await work({
-      checkpoint: async (name) => tx.checkpoint(name),
-      load: async (name, keys) => tx.load(name, keys),
-      write: async (spec, rows) => tx.write(spec, rows),
-      setCheckpoint: async (name, checkpoint) => tx.setCheckpoint(name, checkpoint),
-    });
+    const result = await work(
+      withLoops({
+        checkpoint: async (name) => tx.checkpoint(name),
+        load: async (name, keys) => tx.load(name, keys),
+        write: async (spec, rows) => tx.write(spec, rows),
+        setCheckpoint: async (name, checkpoint) => tx.setCheckpoint(name, checkpoint),
+      }),
+    );
     commit();
     return result;
   };

@@ -6,6 +6,7 @@ import type {
   Row,
   RowQuery,
   TableSpec,
+  TableWrite,
 } from '../../ports/readModelStore';
 import { buildRowQuery, identifier, postgresDialect } from './sqlDialect';
 
@@ -17,63 +18,112 @@ type Queryable = Pick<PoolClient, 'query'>;
  */
 export const getPostgresReadModels = (pool: Pool, schema: string) => {
   const table = (name: string) => `${identifier(schema)}.${identifier(`rm_${name}`)}`;
-  const checkpoints = `${identifier(schema)}.rm_checkpoints`;
+  const checkpointTable = `${identifier(schema)}.rm_checkpoints`;
 
   const readCheckpoint = async (db: Queryable, name: string): Promise<Checkpoint | undefined> => {
     const result = await db.query<{ version: number; position: string }>(
-      `SELECT version, position::text AS position FROM ${checkpoints} WHERE name = $1`,
+      `SELECT version, position::text AS position FROM ${checkpointTable} WHERE name = $1`,
       [name],
     );
     const row = result.rows[0];
     return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
   };
 
-  /** Reads and writes through `db`: a pooled client inside a transaction. */
-  const transactionOn = (db: Queryable): ReadModelTransaction => ({
-    checkpoint: (name) => readCheckpoint(db, name),
-    load: async <D>(name: string, keys: readonly string[]) => {
-      const rows = new Map<string, Row<D>>();
-      if (keys.length === 0) return rows;
-      const result = await db.query<{ key: string; revision: string; doc: D | null }>(
-        `SELECT "key", revision::text AS revision, doc FROM ${table(name)} WHERE "key" = ANY($1)`,
-        [keys],
+  const upsertSql = (spec: TableSpec, rowCount: number, firstParam: number) => {
+    const names = spec.columns.map((c) => c.name);
+    const columns = ['"key"', 'revision', 'doc', ...names.map(identifier)];
+    const tuples = Array.from({ length: rowCount }, (_, r) => {
+      const base = firstParam + r * columns.length;
+      return `(${columns.map((_c, i) => `$${base + i}`).join(', ')})`;
+    });
+    // Never put back an older fold than the one stored (a slower writer, a replayed batch).
+    return `INSERT INTO ${table(spec.name)} AS t (${columns.join(', ')}) VALUES ${tuples.join(', ')}
+      ON CONFLICT ("key") DO UPDATE SET ${columns
+        .slice(1)
+        .map((c) => `${c} = excluded.${c}`)
+        .join(', ')}
+      WHERE t.revision < excluded.revision`;
+  };
+
+  const rowParams = (spec: TableSpec, key: string, row: Row<unknown>) => {
+    const values = row.doc === undefined ? {} : spec.values(row.doc);
+    return [
+      key,
+      row.revision.toString(),
+      row.doc === undefined ? null : JSON.stringify(row.doc),
+      ...spec.columns.map((c) => values[c.name] ?? null),
+    ];
+  };
+
+  /** Reads and writes through `db`: a pooled client inside a transaction, few round trips each. */
+  const transactionOn = (db: Queryable): ReadModelTransaction => {
+    const checkpoints = async (names: readonly string[]) => {
+      const found = new Map<string, Checkpoint>();
+      const result = await db.query<{ name: string; version: number; position: string }>(
+        `SELECT name, version, position::text AS position FROM ${checkpointTable} WHERE name = ANY($1)`,
+        [names],
       );
       for (const row of result.rows)
-        rows.set(row.key, { doc: row.doc ?? undefined, revision: BigInt(row.revision) });
-      return rows;
-    },
-    write: async <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>) => {
-      const names = spec.columns.map((c) => c.name);
-      const columns = ['"key"', 'revision', 'doc', ...names.map(identifier)];
-      for (const [key, row] of rows) {
-        const values = row.doc === undefined ? {} : spec.values(row.doc);
-        const params = [
-          key,
-          row.revision.toString(),
-          row.doc === undefined ? null : JSON.stringify(row.doc),
-          ...names.map((n) => values[n] ?? null),
-        ];
-        // Never put back an older fold than the one stored (a slower writer, a replayed batch).
-        await db.query(
-          `INSERT INTO ${table(spec.name)} AS t (${columns.join(', ')}) VALUES (${params.map((_, i) => `$${i + 1}`).join(', ')})
-           ON CONFLICT ("key") DO UPDATE SET ${columns
-             .slice(1)
-             .map((c) => `${c} = excluded.${c}`)
-             .join(', ')}
-           WHERE t.revision < excluded.revision`,
-          params,
-        );
+        found.set(row.name, { version: row.version, position: BigInt(row.position) });
+      return found;
+    };
+    const loadMany = async (names: readonly string[], keys: readonly string[]) => {
+      const all = new Map<string, Map<string, Row<unknown>>>(names.map((n) => [n, new Map()]));
+      if (keys.length === 0 || names.length === 0) return all;
+      const union = names
+        .map(
+          (name, i) =>
+            `SELECT $${i + 2}::text AS t, "key", revision::text AS revision, doc FROM ${table(name)} WHERE "key" = ANY($1)`,
+        )
+        .join(' UNION ALL ');
+      const result = await db.query<{ t: string; key: string; revision: string; doc: unknown }>(union, [
+        keys,
+        ...names,
+      ]);
+      for (const row of result.rows)
+        all.get(row.t)?.set(row.key, { doc: row.doc ?? undefined, revision: BigInt(row.revision) });
+      return all;
+    };
+    const writeMany = async (writes: readonly TableWrite[]) => {
+      // One statement for every table: each INSERT is a data-modifying CTE of the same query.
+      const parts: string[] = [];
+      const params: unknown[] = [];
+      for (const { table: spec, rows } of writes) {
+        if (rows.size === 0) continue;
+        parts.push(`w${parts.length} AS (${upsertSql(spec, rows.size, params.length + 1)} RETURNING 1)`);
+        for (const [key, row] of rows) params.push(...rowParams(spec, key, row));
       }
-    },
-    setCheckpoint: async (name, checkpoint) => {
-      await db.query(
-        `INSERT INTO ${checkpoints} AS c (name, version, position) VALUES ($1, $2, $3)
-         ON CONFLICT (name) DO UPDATE SET version = excluded.version,
-           position = CASE WHEN c.version = excluded.version THEN greatest(c.position, excluded.position) ELSE excluded.position END`,
-        [name, checkpoint.version, checkpoint.position.toString()],
-      );
-    },
-  });
+      if (parts.length > 0) await db.query(`WITH ${parts.join(', ')} SELECT 1`, params);
+    };
+    return {
+      checkpoint: async (name) => (await checkpoints([name])).get(name),
+      checkpoints,
+      load: async <D>(name: string, keys: readonly string[]) =>
+        ((await loadMany([name], keys)).get(name) ?? new Map()) as Map<string, Row<D>>,
+      loadMany,
+      write: async <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>) =>
+        writeMany([{ table: spec, rows }]),
+      writeMany: async (writes) => {
+        // A small batch (an inline append) goes in one statement; a big one (a rebuild) in
+        // chunks, as PostgreSQL takes at most 65,535 parameters in one.
+        if (writes.reduce((n, w) => n + w.rows.size, 0) <= 500) return writeMany(writes);
+        for (const write of writes) {
+          const entries = [...write.rows];
+          for (let i = 0; i < entries.length; i += 500) {
+            await writeMany([{ table: write.table, rows: new Map(entries.slice(i, i + 500)) }]);
+          }
+        }
+      },
+      setCheckpoint: async (name, checkpoint) => {
+        await db.query(
+          `INSERT INTO ${checkpointTable} AS c (name, version, position) VALUES ($1, $2, $3)
+           ON CONFLICT (name) DO UPDATE SET version = excluded.version,
+             position = CASE WHEN c.version = excluded.version THEN greatest(c.position, excluded.position) ELSE excluded.position END`,
+          [name, checkpoint.version, checkpoint.position.toString()],
+        );
+      },
+    };
+  };
 
   const store: ReadModelStore = {
     prepare: async (tables) => {
@@ -85,7 +135,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         ]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${identifier(schema)}`);
         await client.query(
-          `CREATE TABLE IF NOT EXISTS ${checkpoints} (name text PRIMARY KEY, version integer NOT NULL, position bigint NOT NULL)`,
+          `CREATE TABLE IF NOT EXISTS ${checkpointTable} (name text PRIMARY KEY, version integer NOT NULL, position bigint NOT NULL)`,
         );
         for (const spec of tables) {
           const columns = spec.columns.map(
@@ -127,9 +177,11 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       await pool.query(`DELETE FROM ${table(name)}`).catch((e: { code?: string }) => {
         if (e.code !== '42P01') throw e; // a table never created has nothing to clear
       });
-      await pool.query(`DELETE FROM ${checkpoints} WHERE name = $1`, [name]).catch((e: { code?: string }) => {
-        if (e.code !== '42P01') throw e;
-      });
+      await pool
+        .query(`DELETE FROM ${checkpointTable} WHERE name = $1`, [name])
+        .catch((e: { code?: string }) => {
+          if (e.code !== '42P01') throw e;
+        });
     },
     get: async <D>(name: string, key: string) => {
       const result = await pool.query<{ doc: D | null }>(`SELECT doc FROM ${table(name)} WHERE "key" = $1`, [

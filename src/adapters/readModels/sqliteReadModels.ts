@@ -8,6 +8,7 @@ import type {
   SyncReadModelTransaction,
   TableSpec,
 } from '../../ports/readModelStore';
+import { withLoops } from '../../ports/readModelStore';
 import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
 
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
@@ -88,12 +89,12 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     },
   };
 
-  const asyncTx: ReadModelTransaction = {
+  const asyncTx: ReadModelTransaction = withLoops({
     checkpoint: async (table) => readCheckpoint(table),
     load: async (table, keys) => sync.load(table, keys),
     write: async (spec, rows) => sync.write(spec, rows),
     setCheckpoint: async (table, checkpoint) => sync.setCheckpoint(table, checkpoint),
-  };
+  });
 
   const store: ReadModelStore = {
     prepare: async (tables) => {
