@@ -28,10 +28,17 @@ export type ContractContext<S extends EventStore> = {
 /** Stream names unique to one test, so the contract also runs against a shared log (EventStoreDB). */
 export const streamsFor = () => {
   const prefix = `contract${randomUUID().replace(/-/g, '').slice(0, 12)}-`;
-  return { prefix, stream: (name: string | number) => `${prefix}${name}`, filter: { streamPrefixes: [prefix] } };
+  return {
+    prefix,
+    stream: (name: string | number) => `${prefix}${name}`,
+    filter: { streamPrefixes: [prefix] },
+  };
 };
 
-export const anEvent = (type = 'TaskCreated', data: JsonObject = { title: 'write the contract' }): EventToAppend => ({
+export const anEvent = (
+  type = 'TaskCreated',
+  data: JsonObject = { title: 'write the contract' },
+): EventToAppend => ({
   id: randomUUID(),
   type,
   data,
@@ -50,7 +57,11 @@ export const collect = async <T>(iterable: AsyncIterable<T>): Promise<T[]> => {
 export const idsOf = (events: readonly { id: string }[]) => events.map((e) => e.id);
 
 /** Rejects with a TaskledgerError of `code` whose details include `details`. */
-export const expectFailure = async (promise: Promise<unknown>, code: string, details: Record<string, unknown> = {}) => {
+export const expectFailure = async (
+  promise: Promise<unknown>,
+  code: string,
+  details: Record<string, unknown> = {},
+) => {
   await expect(promise).rejects.toMatchObject({ code, details: expect.objectContaining(details) });
 };
 

@@ -1,5 +1,12 @@
 import type { EventStore } from '../../src/ports/eventStore';
-import { collect, expectFailure, openSubscription, someEvents, streamsFor, type ContractContext } from './contractSupport';
+import {
+  collect,
+  expectFailure,
+  openSubscription,
+  someEvents,
+  streamsFor,
+  type ContractContext,
+} from './contractSupport';
 
 export const describeCorruptContract = <S extends EventStore>({ store, options }: ContractContext<S>) => {
   const { corrupt } = options;

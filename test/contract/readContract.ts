@@ -28,7 +28,9 @@ export const describeReadContract = <S extends EventStore>({ store }: ContractCo
       expect(await revisions({ fromRevision: 2n, toRevision: 4n })).toEqual([2, 3, 4]);
       expect(await revisions({ fromRevision: 1n, maxCount: 2 })).toEqual([1, 2]);
       expect(await revisions({ direction: 'backwards', fromRevision: 3n })).toEqual([3, 2, 1, 0]);
-      expect(await revisions({ direction: 'backwards', fromRevision: 4n, toRevision: 2n })).toEqual([4, 3, 2]);
+      expect(await revisions({ direction: 'backwards', fromRevision: 4n, toRevision: 2n })).toEqual([
+        4, 3, 2,
+      ]);
       expect(await revisions({ direction: 'backwards', maxCount: 2 })).toEqual([5, 4]);
       expect(await revisions({ fromRevision: 6n })).toEqual([]);
     });
@@ -72,7 +74,9 @@ export const describeReadContract = <S extends EventStore>({ store }: ContractCo
     it('reads from a position, inclusive, and at most maxCount', async () => {
       const { appended, filter } = await appendMixed();
       const from = appended[4]?.position;
-      expect(idsOf(await collect(store().readAll({ fromPosition: from, filter })))).toEqual(idsOf(appended.slice(4)));
+      expect(idsOf(await collect(store().readAll({ fromPosition: from, filter })))).toEqual(
+        idsOf(appended.slice(4)),
+      );
       expect(idsOf(await collect(store().readAll({ fromPosition: from, filter, maxCount: 3 })))).toEqual(
         idsOf(appended.slice(4, 7)),
       );
@@ -98,19 +102,35 @@ export const describeReadContract = <S extends EventStore>({ store }: ContractCo
       const { appended, prefix, stream } = await appendMixed();
       const started = appended.filter((e) => e.type === 'TaskStarted');
       const even = appended.filter((e) => e.streamName.startsWith(stream('even-')));
-      expect(idsOf(await collect(store().readAll({ filter: { eventTypes: ['TaskStarted'], streamPrefixes: [prefix] } })))).toEqual(
-        idsOf(started),
-      );
-      expect(idsOf(await collect(store().readAll({ filter: { streamPrefixes: [stream('even-')] } })))).toEqual(idsOf(even));
       expect(
-        idsOf(await collect(store().readAll({ filter: { streamPrefixes: [stream('even-'), stream('odd')] }, batchSize: 2 }))),
+        idsOf(
+          await collect(
+            store().readAll({ filter: { eventTypes: ['TaskStarted'], streamPrefixes: [prefix] } }),
+          ),
+        ),
+      ).toEqual(idsOf(started));
+      expect(
+        idsOf(await collect(store().readAll({ filter: { streamPrefixes: [stream('even-')] } }))),
+      ).toEqual(idsOf(even));
+      expect(
+        idsOf(
+          await collect(
+            store().readAll({ filter: { streamPrefixes: [stream('even-'), stream('odd')] }, batchSize: 2 }),
+          ),
+        ),
       ).toEqual(idsOf(appended));
       const byType = await collect(
-        store().readAll({ fromPosition: appended[0]?.position, filter: { eventTypes: ['TaskStarted'] }, batchSize: 2 }),
+        store().readAll({
+          fromPosition: appended[0]?.position,
+          filter: { eventTypes: ['TaskStarted'] },
+          batchSize: 2,
+        }),
       );
       expect(byType.every((e) => e.type === 'TaskStarted')).toBe(true);
       expect(idsOf(byType.filter((e) => e.streamName.startsWith(prefix)))).toEqual(idsOf(started));
-      expect(await collect(store().readAll({ filter: { eventTypes: ['NoSuchType'], streamPrefixes: [prefix] } }))).toEqual([]);
+      expect(
+        await collect(store().readAll({ filter: { eventTypes: ['NoSuchType'], streamPrefixes: [prefix] } })),
+      ).toEqual([]);
     });
   });
 };

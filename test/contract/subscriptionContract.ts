@@ -1,5 +1,12 @@
 import type { EventStore } from '../../src/ports/eventStore';
-import { anEvent, idsOf, openSubscription, someEvents, streamsFor, type ContractContext } from './contractSupport';
+import {
+  anEvent,
+  idsOf,
+  openSubscription,
+  someEvents,
+  streamsFor,
+  type ContractContext,
+} from './contractSupport';
 
 export const describeSubscriptionContract = <S extends EventStore>({ store }: ContractContext<S>) => {
   describe('subscribeToAll', () => {

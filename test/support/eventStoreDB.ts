@@ -6,6 +6,8 @@
 export const describeWithEventStoreDB = (name: string, body: (url: string) => void) => {
   const url = process.env['EVENTSTORE_URL'];
   if (url !== undefined && url !== '') return describe(name, () => body(url));
-  console.warn(`SKIPPED ${name}: EVENTSTORE_URL is not set (e.g. EVENTSTORE_URL=esdb://localhost:2113?tls=false).`);
+  console.warn(
+    `SKIPPED ${name}: EVENTSTORE_URL is not set (e.g. EVENTSTORE_URL=esdb://localhost:2113?tls=false).`,
+  );
   return describe.skip(name, () => body('esdb://unset'));
 };

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 
-export const TEST_POSTGRES_URL = process.env['TASKLEDGER_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const TEST_POSTGRES_URL =
+  process.env['TASKLEDGER_TEST_POSTGRES_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 // Probed in a child process because jest collects tests synchronously: describe cannot await.
 const PROBE = `
@@ -24,7 +25,10 @@ export const probePostgres = () => {
   probed =
     result.status === 0
       ? { ok: true }
-      : { ok: false, reason: (result.stderr || result.error?.message || `exit ${String(result.status)}`).trim() };
+      : {
+          ok: false,
+          reason: (result.stderr || result.error?.message || `exit ${String(result.status)}`).trim(),
+        };
   return probed;
 };
 
@@ -43,7 +47,9 @@ export const describeWithPostgres = (name: string, body: (url: string) => void) 
       });
     });
   }
-  console.warn(`SKIPPED ${name}: ${why}. Set TASKLEDGER_TEST_POSTGRES_URL or start PostgreSQL; CI fails here.`);
+  console.warn(
+    `SKIPPED ${name}: ${why}. Set TASKLEDGER_TEST_POSTGRES_URL or start PostgreSQL; CI fails here.`,
+  );
   return describe.skip(name, () => body(TEST_POSTGRES_URL));
 };
 

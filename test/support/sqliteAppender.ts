@@ -24,9 +24,13 @@ const main = async () => {
     );
     revisions.set(stream, result.nextExpectedRevision);
   }
-  await store.appendToStream(`writer-${writer}`, [{ id: randomUUID(), type: 'WriterDone', data: { writer }, metadata: {} }], {
-    expectedRevision: 'no_stream',
-  });
+  await store.appendToStream(
+    `writer-${writer}`,
+    [{ id: randomUUID(), type: 'WriterDone', data: { writer }, metadata: {} }],
+    {
+      expectedRevision: 'no_stream',
+    },
+  );
   await store.close();
 };
 

@@ -1,5 +1,6 @@
 /** What one queued item came to: its own result or its own error. */
-export type Settled<R> = { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
+export type Settled<R> =
+  { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
 type Pending<T, R> = { readonly item: T; resolve(value: R): void; reject(error: unknown): void };
 

@@ -27,7 +27,11 @@ const parsePostgres = (url: string): StoreUrl => {
   // `schema` is ours, not libpq's: take it out before pg sees the string.
   const schema = parsed.searchParams.get('schema') ?? undefined;
   parsed.searchParams.delete('schema');
-  return { kind: 'postgres', connectionString: parsed.toString(), ...(schema === undefined ? {} : { schema }) };
+  return {
+    kind: 'postgres',
+    connectionString: parsed.toString(),
+    ...(schema === undefined ? {} : { schema }),
+  };
 };
 
 export const parseStoreUrl = (url: string): StoreUrl => {

@@ -1,6 +1,7 @@
 import { getGroupCommit, type Settled } from '../../../src/adapters/store/groupCommit';
 
-const okAll = (items: readonly number[]): Settled<string>[] => items.map((n) => ({ ok: true, value: `done ${n}` }));
+const okAll = (items: readonly number[]): Settled<string>[] =>
+  items.map((n) => ({ ok: true, value: `done ${n}` }));
 
 describe('getGroupCommit', () => {
   it('flushes items submitted in the same tick together, and answers each with its own result', async () => {
@@ -33,7 +34,10 @@ describe('getGroupCommit', () => {
 
   it('rejects only the items whose outcome failed', async () => {
     const group = getGroupCommit<number, string>(
-      (items) => items.map((n) => (n % 2 === 0 ? { ok: false, error: new Error(`no ${n}`) } : { ok: true, value: `done ${n}` })),
+      (items) =>
+        items.map((n) =>
+          n % 2 === 0 ? { ok: false, error: new Error(`no ${n}`) } : { ok: true, value: `done ${n}` },
+        ),
       { maxBatchWeight: 100, weigh: () => 1 },
     );
     const settled = await Promise.allSettled([1, 2, 3].map(group.submit));
@@ -93,7 +97,10 @@ describe('getGroupCommit', () => {
 
   it('drains: resolves once everything submitted so far is settled', async () => {
     const settled: number[] = [];
-    const group = getGroupCommit<number, string>((items) => okAll(items), { maxBatchWeight: 100, weigh: () => 1 });
+    const group = getGroupCommit<number, string>((items) => okAll(items), {
+      maxBatchWeight: 100,
+      weigh: () => 1,
+    });
     for (const n of [1, 2, 3]) void group.submit(n).then(() => settled.push(n));
     await group.drain();
     await Promise.resolve();

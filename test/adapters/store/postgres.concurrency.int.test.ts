@@ -42,7 +42,7 @@ describeWithPostgres('postgres store under concurrent writers', (connectionStrin
 
     const write = async (store: PostgreSQLEventStore, writer: number) => {
       const revisions = new Map<string, bigint>();
-      for (let i = 0; i < EVENTS_PER_WRITER; ) {
+      for (let i = 0; i < EVENTS_PER_WRITER;) {
         // Mostly single events, some pairs: multi-event appends share a transaction's positions.
         const count = i % 7 === 0 && i + 1 < EVENTS_PER_WRITER ? 2 : 1;
         const stream = `task-w${writer}-${i % STREAMS_PER_WRITER}`;

@@ -11,9 +11,10 @@ describeWithPostgres('postgres', (connectionString) => {
     {
       cleanup: schemas.dropAll,
       corrupt: async (store, position) => {
-        await store.pool.query(`UPDATE "${store.schema}".events SET data = '"not an object"'::jsonb WHERE position = $1`, [
-          position.toString(),
-        ]);
+        await store.pool.query(
+          `UPDATE "${store.schema}".events SET data = '"not an object"'::jsonb WHERE position = $1`,
+          [position.toString()],
+        );
       },
     },
   );

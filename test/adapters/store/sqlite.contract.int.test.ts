@@ -5,9 +5,13 @@ import { getTempFolders } from '../../support/tempFolders';
 
 const folders = getTempFolders('sqlite-contract');
 
-describeEventStoreContract('sqlite', async () => getSQLiteEventStore({ path: join(folders.make(), 'events.db') }), {
-  cleanup: folders.removeAll,
-  corrupt: async (store, position) => {
-    store.database.prepare("UPDATE events SET data = '{not json' WHERE position = ?").run(position);
+describeEventStoreContract(
+  'sqlite',
+  async () => getSQLiteEventStore({ path: join(folders.make(), 'events.db') }),
+  {
+    cleanup: folders.removeAll,
+    corrupt: async (store, position) => {
+      store.database.prepare("UPDATE events SET data = '{not json' WHERE position = ?").run(position);
+    },
   },
-});
+);

@@ -14,7 +14,14 @@ const runWriter = (path: string, writer: number) =>
   new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', join(__dirname, '../../support/sqliteAppender.ts'), path, String(writer), String(EVENTS_PER_WRITER)],
+      [
+        '--import',
+        'tsx',
+        join(__dirname, '../../support/sqliteAppender.ts'),
+        path,
+        String(writer),
+        String(EVENTS_PER_WRITER),
+      ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';

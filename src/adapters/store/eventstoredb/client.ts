@@ -3,6 +3,7 @@ import {
   END,
   EventStoreDBClient,
   FORWARDS,
+  START,
   type AllStreamResolvedEvent,
 } from '@eventstore/db-client';
 import { invalidRequest, isTaskledgerError } from '../../../domain/errors';
@@ -17,10 +18,12 @@ import type {
   SubscribeOptions,
   SubscriptionMessage,
 } from '../../../ports/eventStore';
+import { storeUnavailable } from '../../../ports/storeErrors';
 import {
   fromEventStoreDBError,
   fromRecordedEvent,
   isStreamMissing,
+  isTransientEventStoreDBError,
   isWrongExpectedVersion,
   matchesOnClient,
   toAppendExpectedRevision,
@@ -31,12 +34,13 @@ import {
   toSubscriptionFilter,
   toSubscriptionPosition,
 } from './mapping';
-import { storeUnavailable } from '../../../ports/storeErrors';
 import { readableQueue } from './readableQueue';
 
 export type EventStoreDBEventStoreOptions = {
   /** `esdb://host:2113?tls=false` or `esdb+discover://…` */
   readonly connectionString: string;
+  /** An existing client (shared, or a test double); the store disposes of it on close all the same. */
+  readonly client?: EventStoreDBClient;
   /** Backoff between resubscriptions after a dropped subscription. */
   readonly resubscribeDelayMs?: { readonly initial: number; readonly max: number };
 };
@@ -54,7 +58,10 @@ const connect = (connectionString: string) => {
   try {
     return EventStoreDBClient.connectionString(connectionString);
   } catch (e) {
-    throw invalidRequest(`EventStoreDB connection string is not valid: ${e instanceof Error ? e.message : String(e)}`, 'store');
+    throw invalidRequest(
+      `EventStoreDB connection string is not valid: ${e instanceof Error ? e.message : String(e)}`,
+      'store',
+    );
   }
 };
 
@@ -74,12 +81,16 @@ const sleep = (ms: number, signal: AbortSignal) =>
  * mapping.ts. Task streams are `task-<id>`, positions are commit positions, event ids are ours.
  */
 export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions): EventStoreDBEventStore => {
-  const client = connect(options.connectionString);
+  const client = options.client ?? connect(options.connectionString);
   const { initial: initialDelay, max: maxDelay } = options.resubscribeDelayMs ?? { initial: 100, max: 5000 };
   const closing = new AbortController();
 
   const lastPositionOf = async (stream: string): Promise<bigint> => {
-    for await (const resolved of client.readStream(stream, { direction: BACKWARDS, fromRevision: END, maxCount: 1 })) {
+    for await (const resolved of client.readStream(stream, {
+      direction: BACKWARDS,
+      fromRevision: END,
+      maxCount: 1,
+    })) {
       const position = resolved.event?.position?.commit ?? resolved.commitPosition;
       if (position !== undefined) return position;
     }
@@ -104,7 +115,10 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
     }
   };
 
-  async function* readStream(stream: string, readOptions: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
+  async function* readStream(
+    stream: string,
+    readOptions: ReadStreamOptions = {},
+  ): AsyncIterable<RecordedEvent> {
     const { maxCount = Number.MAX_SAFE_INTEGER, direction = 'forwards', toRevision } = readOptions;
     const isForwards = direction === 'forwards';
     let from = readOptions.fromRevision;
@@ -116,7 +130,7 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
         let last: bigint | undefined;
         for await (const resolved of client.readStream(stream, {
           direction: isForwards ? FORWARDS : BACKWARDS,
-          fromRevision: from ?? (isForwards ? 'start' : END),
+          fromRevision: from ?? (isForwards ? START : END),
           maxCount: limit,
         })) {
           read++;
@@ -145,7 +159,11 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
       for (;;) {
         const limit = batchSize + (seen === undefined ? 0 : 1);
         let read = 0;
-        for await (const resolved of client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: limit })) {
+        for await (const resolved of client.readAll({
+          fromPosition: from,
+          direction: FORWARDS,
+          maxCount: limit,
+        })) {
           read++;
           const event = resolved.event;
           if (event === undefined) continue;
@@ -176,7 +194,9 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
    * drop this does, with backoff, from the last event it delivered, so nothing is skipped or
    * repeated; `caughtUp` (the server's, 23.10+) is passed on once.
    */
-  async function* subscribeToAll(subscribeOptions: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> {
+  async function* subscribeToAll(
+    subscribeOptions: SubscribeOptions = {},
+  ): AsyncIterable<SubscriptionMessage> {
     const { from = 'start', filter } = subscribeOptions;
     const signal =
       subscribeOptions.signal === undefined
@@ -214,7 +234,8 @@ export const getEventStoreDBEventStore = (options: EventStoreDBEventStoreOptions
         }
         return;
       } catch (e) {
-        if (isTaskledgerError(e) || signal.aborted) throw fromEventStoreDBError(e);
+        if (signal.aborted) return;
+        if (!isTransientEventStoreDBError(e)) throw fromEventStoreDBError(e);
         await sleep(delay, signal);
         delay = Math.min(delay * 2, maxDelay);
       } finally {

@@ -16,7 +16,12 @@ import {
   type ReadPosition,
 } from '@eventstore/db-client';
 import { isTaskledgerError } from '../../../domain/errors';
-import { matchesFilter, type EventFilter, type EventToAppend, type RecordedEvent } from '../../../ports/eventStore';
+import {
+  matchesFilter,
+  type EventFilter,
+  type EventToAppend,
+  type RecordedEvent,
+} from '../../../ports/eventStore';
 import { conflict, type ExpectedRevision } from '../../../ports/expectedRevision';
 import { corruptEvent, storeUnavailable } from '../../../ports/storeErrors';
 import { isJsonObject, requireJsonObject } from '../storedJson';
@@ -66,8 +71,11 @@ export const fromCurrentRevision = (value: CurrentRevision): bigint | undefined 
   value === NO_STREAM || value < 0n ? undefined : value;
 
 /** `expected` is what we sent (the server's echo of it may be a wire number). */
-export const toConflict = (stream: string, expected: ExpectedRevision, error: { actualVersion: CurrentRevision }) =>
-  conflict(stream, expected, fromCurrentRevision(error.actualVersion));
+export const toConflict = (
+  stream: string,
+  expected: ExpectedRevision,
+  error: { actualVersion: CurrentRevision },
+) => conflict(stream, expected, fromCurrentRevision(error.actualVersion));
 
 export const isWrongExpectedVersion = (e: unknown): e is { actualVersion: CurrentRevision } =>
   e instanceof Error && isCommandError(e) && e.type === ErrorType.WRONG_EXPECTED_VERSION;
@@ -78,16 +86,22 @@ export const isStreamMissing = (e: unknown) =>
   isCommandError(e) &&
   (e.type === ErrorType.STREAM_NOT_FOUND || e.type === ErrorType.STREAM_DELETED);
 
-const UNAVAILABLE = new Set<string>([
+// Worth a retry (a resubscription): the server or the way to it is away for now.
+const TRANSIENT = new Set<string>([
   ErrorType.UNAVAILABLE,
   ErrorType.DEADLINE_EXCEEDED,
   ErrorType.TIMEOUT,
   ErrorType.CANCELLED,
   ErrorType.NOT_LEADER,
-  ErrorType.ACCESS_DENIED,
 ]);
 
-export const isEventStoreDBUnavailable = (e: unknown) => e instanceof Error && isCommandError(e) && UNAVAILABLE.has(e.type);
+export const isTransientEventStoreDBError = (e: unknown) =>
+  e instanceof Error && isCommandError(e) && TRANSIENT.has(e.type);
+
+/** Unreachable now, or not for us (refused credentials): either way the store cannot be used. */
+export const isEventStoreDBUnavailable = (e: unknown) =>
+  isTransientEventStoreDBError(e) ||
+  (e instanceof Error && isCommandError(e) && e.type === ErrorType.ACCESS_DENIED);
 
 /** Our errors pass through; a lost or refused server becomes `store_unavailable`; anything else stays as it is. */
 export const fromEventStoreDBError = (e: unknown): unknown =>
@@ -125,7 +139,10 @@ export const toSubscriptionFilter = (filter: EventFilter | undefined): Filter =>
   }
   if (filter?.eventTypes !== undefined) {
     const alternatives = filter.eventTypes.map(escapeRegex).join('|');
-    return eventTypeFilter({ regex: filter.eventTypes.length === 0 ? '(?!)' : `^(?:${alternatives})$`, checkpointInterval });
+    return eventTypeFilter({
+      regex: filter.eventTypes.length === 0 ? '(?!)' : `^(?:${alternatives})$`,
+      checkpointInterval,
+    });
   }
   return excludeSystemEvents({ checkpointInterval });
 };
@@ -145,8 +162,10 @@ type ClientRecordedEvent = {
 export const isSystemEvent = (event: Pick<ClientRecordedEvent, 'type' | 'streamId'>) =>
   event.type.startsWith('$') || event.streamId.startsWith('$');
 
-export const matchesOnClient = (filter: EventFilter | undefined, event: Pick<ClientRecordedEvent, 'type' | 'streamId'>) =>
-  !isSystemEvent(event) && matchesFilter(filter, { type: event.type, streamName: event.streamId });
+export const matchesOnClient = (
+  filter: EventFilter | undefined,
+  event: Pick<ClientRecordedEvent, 'type' | 'streamId'>,
+) => !isSystemEvent(event) && matchesFilter(filter, { type: event.type, streamName: event.streamId });
 
 /**
  * The client hands malformed JSON back as the raw string and unparsable metadata as bytes:
@@ -155,10 +174,14 @@ export const matchesOnClient = (filter: EventFilter | undefined, event: Pick<Cli
 export const fromRecordedEvent = (event: ClientRecordedEvent, commitPosition?: bigint): RecordedEvent => {
   const position = event.position?.commit ?? commitPosition;
   if (position === undefined) {
-    throw storeUnavailable('eventstoredb', `event ${event.id} came without a position (server older than 22.10?)`);
+    throw storeUnavailable(
+      'eventstoredb',
+      `event ${event.id} came without a position (server older than 22.10?)`,
+    );
   }
   if (!event.isJson) throw corruptEvent(position, 'data is not JSON', { stream: event.streamId });
-  if (!isJsonObject(event.data)) throw corruptEvent(position, 'data is not a JSON object', { stream: event.streamId });
+  if (!isJsonObject(event.data))
+    throw corruptEvent(position, 'data is not a JSON object', { stream: event.streamId });
   return {
     id: event.id,
     type: event.type,

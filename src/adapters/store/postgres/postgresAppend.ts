@@ -1,26 +1,31 @@
 import type { Pool, PoolClient } from 'pg';
-import type { AppendResult, EventToAppend, RecordedEvent } from '../../../ports/eventStore';
-import { assertExpectedRevision, type ExpectedRevision } from '../../../ports/expectedRevision';
-import { eventIdConflict } from '../../../ports/storeErrors';
+import type { AppendResult, RecordedEvent } from '../../../ports/eventStore';
 import type { Settled } from '../groupCommit';
-import { idempotentResult } from '../idempotentAppend';
-import { fromPostgresError, isDeadlock, isUniqueViolation } from './postgresErrors';
+import {
+  insertedPlaces,
+  planAppends,
+  type PlannedRow,
+  type PostgresAppend,
+  type StoredPlace,
+} from './postgresAppendPlan';
+import { fromPostgresError, isDeadlock, isPostgresUnavailable, isUniqueViolation } from './postgresErrors';
 import { transactionPositionSql } from './postgresPositions';
 import { bigintField, stringField } from './postgresRows';
 
-export type PostgresAppend = {
-  readonly stream: string;
-  readonly events: readonly EventToAppend[];
-  readonly expectedRevision: ExpectedRevision;
-};
+export type { PostgresAppend } from './postgresAppendPlan';
 
 export type OnPostgresAppended = (client: PoolClient, events: readonly RecordedEvent[]) => Promise<void>;
 
-type StoredPlace = { streamName: string; revision: bigint; position: bigint; type: string };
+type Queryable = Pick<PoolClient, 'query'>;
 
-// A unique violation means a concurrent writer got there first; the retry reads what it wrote
-// and then answers as idempotent, as a conflict, or (expecting `any`) appends after it.
+// A unique violation (or a deadlock on the unique index) means a writer in another process got
+// there first; a new plan reads what it wrote and answers as idempotent, as a conflict, or
+// (expecting `any`) appends after it.
 const MAX_ATTEMPTS = 20;
+const isRaceLost = (error: unknown) => isUniqueViolation(error) || isDeadlock(error);
+
+const byStream = (a: PostgresAppend, b: PostgresAppend) =>
+  a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0;
 
 export const getPostgresAppender = (args: {
   pool: Pool;
@@ -32,113 +37,145 @@ export const getPostgresAppender = (args: {
   const { pool, schema, channel, base, onAppended } = args;
   const events = `"${schema}".events`;
   const lookupSql = `
-    SELECT 'last' AS kind, NULL AS event_id, NULL AS stream_name, max(revision)::text AS revision,
-           NULL AS position, NULL AS type
-      FROM ${events} WHERE stream_name = $1
+    SELECT 'last' AS kind, stream_name, max(revision)::text AS revision,
+           NULL AS event_id, NULL AS position, NULL AS type
+      FROM ${events} WHERE stream_name = ANY($1::text[]) GROUP BY stream_name
     UNION ALL
-    SELECT 'used', event_id, stream_name, revision::text, position::text, type
+    SELECT 'used', stream_name, revision::text, event_id, position::text, type
       FROM ${events} WHERE event_id = ANY($2::text[])`;
   const insertSql = `
     INSERT INTO ${events} (position, stream_name, revision, event_id, type, data, metadata)
-    SELECT ${transactionPositionSql('$1')} + $2::bigint + e.n - 1, $3, $4::bigint + e.n - 1,
-           e.value->>'id', e.value->>'type', e.value->'data', e.value->'metadata'
-      FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS e(value, n)
-    RETURNING position::text AS position, revision::text AS revision`;
+    SELECT ${transactionPositionSql('$1')} + $2::bigint + (r.value->>'ordinal')::bigint,
+           r.value->>'stream', (r.value->>'revision')::bigint,
+           r.value->>'id', r.value->>'type', r.value->'data', r.value->'metadata'
+      FROM jsonb_array_elements($3::jsonb) AS r(value)
+    RETURNING position::text AS position, stream_name, revision::text AS revision`;
+  // Without an explicit transaction this one statement inserts and notifies atomically.
+  const insertAndNotifySql = `
+    WITH inserted AS (${insertSql})
+    SELECT inserted.* FROM inserted CROSS JOIN (SELECT pg_notify('${channel}', '')) AS notified`;
   const headSql = `SELECT coalesce(max(position), 0)::text AS position FROM ${events}`;
   const notifyAndCommit = `SELECT pg_notify('${channel}', ''); COMMIT`;
 
-  const appendOne = async (client: PoolClient, append: PostgresAppend, firstOrdinal: bigint): Promise<AppendResult> => {
-    const { stream, expectedRevision } = append;
-    const { rows } = await client.query(lookupSql, [stream, append.events.map((e) => e.id)]);
-    let actual: bigint | undefined;
+  const lookup = async (db: Queryable, batch: readonly PostgresAppend[]) => {
+    const { rows } = await db.query(lookupSql, [
+      [...new Set(batch.map((append) => append.stream))],
+      batch.flatMap((append) => append.events.map((event) => event.id)),
+    ]);
+    const lastRevisions = new Map<string, bigint>();
     const used = new Map<string, StoredPlace>();
     for (const row of rows) {
+      const streamName = stringField(row, 'stream_name');
+      const revision = bigintField(row, 'revision');
+      if (streamName === undefined || revision === undefined) continue;
       if (stringField(row, 'kind') === 'last') {
-        actual = bigintField(row, 'revision');
+        lastRevisions.set(streamName, revision);
         continue;
       }
-      const [id, streamName, revision, position, type] = [
-        stringField(row, 'event_id'),
-        stringField(row, 'stream_name'),
-        bigintField(row, 'revision'),
-        bigintField(row, 'position'),
-        stringField(row, 'type'),
-      ];
-      if (id !== undefined && streamName !== undefined && revision !== undefined && position !== undefined && type !== undefined) {
+      const id = stringField(row, 'event_id');
+      const position = bigintField(row, 'position');
+      const type = stringField(row, 'type');
+      if (id !== undefined && position !== undefined && type !== undefined) {
         used.set(id, { streamName, revision, position, type });
       }
     }
-    const replay = idempotentResult(stream, append.events, expectedRevision, (id) => used.get(id));
-    if (replay !== undefined) return replay;
-    assertExpectedRevision(stream, expectedRevision, actual);
-    for (const event of append.events) if (used.has(event.id)) throw eventIdConflict(stream, event.id);
-    const firstRevision = actual === undefined ? 0n : actual + 1n;
-    if (append.events.length === 0) {
-      const head = await client.query(headSql);
-      return { nextExpectedRevision: actual ?? -1n, position: bigintField(head.rows[0], 'position') ?? 0n };
-    }
-    const inserted = await client.query(insertSql, [
-      base().toString(),
-      firstOrdinal.toString(),
-      stream,
-      firstRevision.toString(),
-      JSON.stringify(append.events),
-    ]);
-    const positions = new Map<bigint, bigint>();
-    for (const row of inserted.rows) {
-      const revision = bigintField(row, 'revision');
-      const position = bigintField(row, 'position');
-      if (revision !== undefined && position !== undefined) positions.set(revision, position);
-    }
-    const recorded = append.events.map((event, i): RecordedEvent => {
-      const revision = firstRevision + BigInt(i);
-      const position = positions.get(revision);
-      if (position === undefined) throw new Error(`postgres: insert returned no position for revision ${revision}`);
-      return { ...event, streamName: stream, revision, position };
-    });
-    if (onAppended !== undefined) await onAppended(client, recorded);
-    const last = recorded[recorded.length - 1];
-    return last === undefined
-      ? { nextExpectedRevision: actual ?? -1n, position: 0n }
-      : { nextExpectedRevision: last.revision, position: last.position };
+    return { lastRevisions, used };
   };
 
-  /** One append inside the open savepoint, retried after a lost race; returns its own outcome. */
-  const attempt = async (client: PoolClient, append: PostgresAppend, nextOrdinal: () => bigint): Promise<Settled<AppendResult>> => {
+  const insert = async (db: Queryable, sql: string, rows: readonly PlannedRow[], ordinalOffset: bigint) => {
+    if (rows.length === 0) return [];
+    const json = rows.map(({ stream, revision, ordinal, event }) => ({
+      stream,
+      revision: revision.toString(),
+      ordinal: ordinal.toString(),
+      id: event.id,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+    }));
+    const result = await db.query(sql, [base().toString(), ordinalOffset.toString(), JSON.stringify(json)]);
+    return result.rows.flatMap((row: unknown) => {
+      const stream = stringField(row, 'stream_name');
+      const revision = bigintField(row, 'revision');
+      const position = bigintField(row, 'position');
+      return stream === undefined || revision === undefined || position === undefined
+        ? []
+        : [{ stream, revision, position }];
+    });
+  };
+
+  const headOf = async (db: Queryable) => bigintField((await db.query(headSql)).rows[0], 'position') ?? 0n;
+
+  /**
+   * Without a hook: one lookup for the whole flush, the decisions in JS, then every accepted
+   * row and the NOTIFY in one statement. Two round trips however many appends; a lost race
+   * plans again from a fresh lookup.
+   */
+  const appendPlanned = async (batch: readonly PostgresAppend[]): Promise<Settled<AppendResult>[]> => {
+    for (let tries = 1; ; tries++) {
+      const plan = planAppends(batch, await lookup(pool, batch));
+      try {
+        const inserted = await insert(pool, insertAndNotifySql, plan.rows, 0n);
+        const head = plan.needsHead ? await headOf(pool) : 0n;
+        return plan.settle(insertedPlaces(inserted), () => head);
+      } catch (error) {
+        if (!isRaceLost(error) || tries >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  };
+
+  const recordedOf = (rows: readonly PlannedRow[], positions: ReadonlyMap<string, bigint>): RecordedEvent[] =>
+    rows.flatMap(({ stream, revision, event }) => {
+      const position = positions.get(`${revision}\u0000${stream}`);
+      return position === undefined ? [] : [{ ...event, streamName: stream, revision, position }];
+    });
+
+  /** One append inside the open savepoint, with the hook; planned again after a lost race. */
+  const appendInSavepoint = async (
+    client: PoolClient,
+    append: PostgresAppend,
+    takeOrdinals: (count: number) => bigint,
+  ): Promise<Settled<AppendResult>> => {
     for (let tries = 1; ; tries++) {
       try {
-        return { ok: true, value: await appendOne(client, append, nextOrdinal()) };
+        const plan = planAppends([append], await lookup(client, [append]));
+        const inserted = insertedPlaces(
+          await insert(client, insertSql, plan.rows, takeOrdinals(plan.rows.length)),
+        );
+        const head = plan.needsHead ? await headOf(client) : 0n;
+        const [outcome] = plan.settle(inserted, () => head);
+        if (outcome === undefined) throw new Error('postgres: an append was planned without an outcome');
+        if (outcome.ok && onAppended !== undefined && plan.rows.length > 0) {
+          await onAppended(client, recordedOf(plan.rows, inserted));
+        }
+        return outcome;
       } catch (error) {
         await client.query('ROLLBACK TO SAVEPOINT append');
-        const retry = (isUniqueViolation(error) || isDeadlock(error)) && tries < MAX_ATTEMPTS;
-        if (!retry) return { ok: false, error: fromPostgresError(error) };
+        if (!isRaceLost(error) || tries >= MAX_ATTEMPTS)
+          return { ok: false, error: fromPostgresError(error) };
       }
     }
   };
 
   /**
-   * Group commit: the batch shares one transaction, each append in its own savepoint so a
-   * failing one is undone alone. Appends are taken in stream-name order (stable, so one stream's
-   * appends keep theirs): every writer then meets the unique index in the same order and two
-   * batches cannot deadlock on it.
+   * With a hook (or to isolate an append the planned statement could not take): one transaction,
+   * each append in its own savepoint so a failing one is undone alone.
    */
-  const appendBatch = async (batch: readonly PostgresAppend[]): Promise<Settled<AppendResult>[]> => {
-    const order = batch
-      .map((append, index) => ({ append, index }))
-      .sort((a, b) => (a.append.stream < b.append.stream ? -1 : a.append.stream > b.append.stream ? 1 : 0));
-    const outcomes: Settled<AppendResult>[] = new Array(batch.length);
-    let ordinal = 1n;
-    const client = await pool.connect().catch((e: unknown) => Promise.reject(fromPostgresError(e)));
-    let failed: unknown;
+  const appendInTransaction = async (batch: readonly PostgresAppend[]): Promise<Settled<AppendResult>[]> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    let ordinals = 0n;
+    const takeOrdinals = (count: number) => {
+      const offset = ordinals;
+      ordinals += BigInt(count);
+      return offset;
+    };
     try {
       await client.query('BEGIN; SAVEPOINT append');
-      for (const [i, { append, index }] of order.entries()) {
-        if (i > 0) await client.query('RELEASE SAVEPOINT append; SAVEPOINT append');
-        outcomes[index] = await attempt(client, append, () => {
-          const first = ordinal;
-          ordinal += BigInt(Math.max(1, append.events.length));
-          return first;
-        });
+      const outcomes: Settled<AppendResult>[] = [];
+      for (const append of batch) {
+        if (outcomes.length > 0) await client.query('RELEASE SAVEPOINT append; SAVEPOINT append');
+        outcomes.push(await appendInSavepoint(client, append, takeOrdinals));
       }
       if (!outcomes.some((o) => o.ok)) {
         await client.query('ROLLBACK');
@@ -146,21 +183,55 @@ export const getPostgresAppender = (args: {
       }
       // COMMIT in a transaction that has failed rolls back without an error; only the tag tells.
       const results: unknown = await client.query(notifyAndCommit);
-      const commandTags = (Array.isArray(results) ? results : [results]).map((r: unknown) =>
+      const tags = (Array.isArray(results) ? results : [results]).map((r: unknown) =>
         typeof r === 'object' && r !== null ? Reflect.get(r, 'command') : undefined,
       );
-      if (commandTags[commandTags.length - 1] !== 'COMMIT') {
-        throw new Error(`postgres: the append transaction ended with ${String(commandTags.at(-1))}, not COMMIT`);
+      if (tags[tags.length - 1] !== 'COMMIT') {
+        throw new Error(`postgres: the append transaction ended with ${String(tags.at(-1))}, not COMMIT`);
       }
       return outcomes;
     } catch (e) {
-      failed = e;
+      if (e instanceof Error) broken = e;
       await client.query('ROLLBACK').catch(() => undefined);
-      throw fromPostgresError(e);
+      throw e;
     } finally {
       // A connection that failed mid-transaction is not returned to the pool for reuse.
-      client.release(failed instanceof Error ? failed : undefined);
+      client.release(broken);
     }
+  };
+
+  /**
+   * A group-commit flush. Appends go in stream-name order (stable, so one stream's appends keep
+   * theirs): every writer meets the unique index in the same order, which keeps batches of
+   * different processes from deadlocking on it. Answers come back in the callers' order.
+   */
+  const appendBatch = async (batch: readonly PostgresAppend[]): Promise<Settled<AppendResult>[]> => {
+    const order = batch
+      .map((append, index) => ({ append, index }))
+      .sort((a, b) => byStream(a.append, b.append));
+    const ordered = order.map(({ append }) => append);
+    let outcomes: Settled<AppendResult>[];
+    try {
+      if (onAppended !== undefined) {
+        outcomes = await appendInTransaction(ordered);
+      } else {
+        try {
+          outcomes = await appendPlanned(ordered);
+        } catch (error) {
+          // A statement refused for one append's sake must not fail the others: take them one by one.
+          if (batch.length === 1 || isPostgresUnavailable(error)) throw error;
+          outcomes = await appendInTransaction(ordered);
+        }
+      }
+    } catch (error) {
+      throw fromPostgresError(error);
+    }
+    const answers: Settled<AppendResult>[] = new Array(batch.length);
+    order.forEach(({ index }, i) => {
+      const outcome = outcomes[i];
+      answers[index] = outcome ?? { ok: false, error: new Error('postgres: an append got no answer') };
+    });
+    return answers;
   };
 
   return { appendBatch };

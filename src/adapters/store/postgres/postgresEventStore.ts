@@ -36,8 +36,8 @@ export interface PostgreSQLEventStore extends EventStore {
   ensureSchema(): Promise<void>;
 }
 
-// Each append in a flush is a subtransaction; past 64 PostgreSQL's per-backend cache of them
-// overflows and every snapshot in the cluster gets slower.
+// With a hook each append of a flush is a subtransaction; past 64 PostgreSQL's per-backend cache
+// of them overflows and every snapshot in the cluster gets slower.
 const MAX_APPENDS_PER_FLUSH = 50;
 // Leaves room for every append of a flush to be retried (MAX_ATTEMPTS) within one transaction's ordinals.
 const MAX_EVENTS_PER_FLUSH = Math.floor(MAX_EVENTS_PER_TRANSACTION / 32);
@@ -60,8 +60,9 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
   let base: bigint | undefined;
   let migrating: Promise<bigint> | undefined;
   const ready = async (): Promise<bigint> => {
-    if (base !== undefined) return base;
+    // Checked first: a pool passed in stays usable after close, the store does not.
     if (closing.signal.aborted) throw storeUnavailable('postgres', 'the store is closed');
+    if (base !== undefined) return base;
     migrating ??= migratePostgresSchema(pool, schema).then(
       (found) => (base = found),
       (e: unknown) => {
@@ -114,8 +115,7 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
       {
         readAll: reads.readFinal,
         headPosition: reads.headPosition,
-        waitForAppend: (after, stop) =>
-          notifications.waitForAppend(() => reads.hasFinalAfter(after), stop),
+        waitForAppend: (after, stop) => notifications.waitForAppend(() => reads.hasFinalAfter(after), stop),
       },
       {
         ...subscribeOptions,

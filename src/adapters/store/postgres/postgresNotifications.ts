@@ -6,7 +6,11 @@ import { Client } from 'pg';
  * `pollIntervalMs` as a fallback for a lost listener connection or a horizon held back by a
  * transaction that sends no NOTIFY.
  */
-export const getPostgresNotifications = (connectionString: string, channel: string, pollIntervalMs: number) => {
+export const getPostgresNotifications = (
+  connectionString: string,
+  channel: string,
+  pollIntervalMs: number,
+) => {
   const waiters = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
   let listener: Promise<Client | undefined> | undefined;

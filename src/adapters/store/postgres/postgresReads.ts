@@ -1,5 +1,10 @@
 import type { Pool } from 'pg';
-import type { EventFilter, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../../../ports/eventStore';
+import type {
+  EventFilter,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../../../ports/eventStore';
 import { storeUnavailable } from '../../../ports/storeErrors';
 import { fromPostgresError } from './postgresErrors';
 import { horizonSql } from './postgresPositions';
@@ -70,7 +75,10 @@ export const getPostgresReads = (args: {
   }
 
   /** Batches of events at or after `from`, up to `bound` (inclusive) or, without it, below the horizon. */
-  async function* readRange(options: ReadAllOptions, bound: bigint | undefined): AsyncIterable<RecordedEvent> {
+  async function* readRange(
+    options: ReadAllOptions,
+    bound: bigint | undefined,
+  ): AsyncIterable<RecordedEvent> {
     const base = await ready();
     const { maxCount = Number.MAX_SAFE_INTEGER, batchSize = ALL_BATCH, filter } = options;
     const upTo = bound === undefined ? `e.position < ${horizonSql('$3')}` : 'e.position <= $3::bigint';
@@ -91,13 +99,6 @@ export const getPostgresReads = (args: {
     }
   }
 
-  /** The highest position a reader may pass now: everything below the horizon is final. */
-  const headPosition = async (): Promise<bigint> => {
-    const base = await ready();
-    const rows = await query(`SELECT (${horizonSql('$1')} - 1)::text AS head`, [base.toString()]);
-    return bigintField(rows[0], 'head') ?? 0n;
-  };
-
   /** Whether an event after `after` is final now: what wakes a waiting subscription. */
   const hasFinalAfter = async (after: bigint): Promise<boolean> => {
     const base = await ready();
@@ -109,27 +110,44 @@ export const getPostgresReads = (args: {
   };
 
   /**
-   * What a caller has seen committed must be in its read: wait until every position up to
-   * the last committed one is final, which takes as long as the writers still in flight
-   * with older transaction ids (normally milliseconds), then read up to it.
+   * Waits until every position up to the last one committed when asked is final, which takes
+   * as long as the writers then in flight with older transaction ids (normally milliseconds).
+   * The target is fixed at the first look: chasing the latest commit could wait forever while
+   * writers keep committing. Returns that position (undefined for an empty log) and the horizon.
    */
-  async function* readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+  const waitUntilCommittedIsFinal = async (): Promise<{ committed: bigint | undefined; horizon: bigint }> => {
     const base = await ready();
-    const sql = `SELECT (SELECT max(position) FROM ${events})::text AS target, ${horizonSql('$1')}::text AS horizon`;
+    const first = await query(
+      `SELECT (SELECT max(position) FROM ${events})::text AS committed, ${horizonSql('$1')}::text AS horizon`,
+      [base.toString()],
+    );
+    const committed = bigintField(first[0], 'committed');
+    let horizon = bigintField(first[0], 'horizon') ?? 0n;
     let pause = 1;
-    for (;;) {
-      const rows = await query(sql, [base.toString()]);
-      const target = bigintField(rows[0], 'target');
-      const horizon = bigintField(rows[0], 'horizon') ?? 0n;
-      if (target === undefined) return;
-      if (target < horizon) {
-        yield* readRange(options, target);
-        return;
-      }
+    while (committed !== undefined && committed >= horizon) {
       if (closed.aborted) throw storeUnavailable('postgres', 'the store is closed');
       await sleep(pause);
       pause = Math.min(pause * 2, 50);
+      horizon =
+        bigintField(
+          (await query(`SELECT ${horizonSql('$1')}::text AS horizon`, [base.toString()]))[0],
+          'horizon',
+        ) ?? 0n;
     }
+    return { committed, horizon };
+  };
+
+  /**
+   * For subscriptions: a position they may move to once they have read up to it. Everything
+   * committed when asked is below it, so a `caughtUp` after reading up to it means caught up
+   * with what was committed, not merely with what was final.
+   */
+  const headPosition = async (): Promise<bigint> => (await waitUntilCommittedIsFinal()).horizon - 1n;
+
+  /** What a caller has seen committed is in its read (read your writes), up to what was committed at the start. */
+  async function* readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    const { committed } = await waitUntilCommittedIsFinal();
+    if (committed !== undefined) yield* readRange(options, committed);
   }
 
   /** For subscriptions: no waiting, only what is final now; they poll for the rest. */

@@ -6,7 +6,8 @@ import { requireJsonObject } from '../storedJson';
  * bigints as text (pg's default for int8, made explicit). Queries order by the table's columns
  * (`e.position`), never by these text aliases, which would sort 10 before 9.
  */
-export const EVENT_COLUMNS = 'e.position::text AS position, e.stream_name, e.revision::text AS revision, e.event_id, e.type, e.data, e.metadata';
+export const EVENT_COLUMNS =
+  'e.position::text AS position, e.stream_name, e.revision::text AS revision, e.event_id, e.type, e.data, e.metadata';
 
 const field = (row: unknown, name: string): unknown =>
   typeof row === 'object' && row !== null ? Reflect.get(row, name) : undefined;
@@ -20,7 +21,6 @@ export const stringField = (row: unknown, name: string): string | undefined => {
   const value = field(row, name);
   return typeof value === 'string' ? value : undefined;
 };
-
 
 /** A row with bigints read as text (pg's default for int8) and jsonb already parsed by pg. */
 export const toRecordedEvent = (row: unknown): RecordedEvent => {

@@ -5,7 +5,10 @@ import { storeUnavailable } from '../../../ports/storeErrors';
 /** A schema name we quote ourselves; short enough that `taskledger_<schema>` is a valid channel name. */
 export const checkSchemaName = (schema: string) => {
   if (!/^[a-z_][a-z0-9_]{0,47}$/.test(schema)) {
-    throw invalidRequest(`PostgreSQL schema ${JSON.stringify(schema)} must match [a-z_][a-z0-9_]{0,47}`, 'store.schema');
+    throw invalidRequest(
+      `PostgreSQL schema ${JSON.stringify(schema)} must match [a-z_][a-z0-9_]{0,47}`,
+      'store.schema',
+    );
   }
   return schema;
 };
@@ -57,7 +60,9 @@ export const migratePostgresSchema = async (pool: Pool, schema: string): Promise
          applied_at timestamptz NOT NULL DEFAULT now()
        )`,
     );
-    const { rows } = await client.query(`SELECT coalesce(max(version), 0)::int AS version FROM "${schema}".schema_version`);
+    const { rows } = await client.query(
+      `SELECT coalesce(max(version), 0)::int AS version FROM "${schema}".schema_version`,
+    );
     const current = Number(rows[0]?.version ?? 0);
     if (current > POSTGRES_SCHEMA_VERSION) {
       throw storeUnavailable(

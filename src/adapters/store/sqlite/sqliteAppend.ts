@@ -27,7 +27,9 @@ const column = (row: unknown, name: string): unknown =>
  */
 export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | undefined) => {
   const safe = (statement: Statement) => statement.safeIntegers(true);
-  const byId = safe(db.prepare('SELECT stream_name, revision, position, type FROM events WHERE event_id = ?'));
+  const byId = safe(
+    db.prepare('SELECT stream_name, revision, position, type FROM events WHERE event_id = ?'),
+  );
   const lastRevision = safe(db.prepare('SELECT max(revision) AS revision FROM events WHERE stream_name = ?'));
   const head = safe(db.prepare('SELECT coalesce(max(position), 0) AS position FROM events'));
   const insert = safe(
@@ -50,7 +52,12 @@ export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | u
     const revision = asBigint(column(row, 'revision'));
     const position = asBigint(column(row, 'position'));
     const type = column(row, 'type');
-    if (typeof streamName !== 'string' || revision === undefined || position === undefined || typeof type !== 'string') {
+    if (
+      typeof streamName !== 'string' ||
+      revision === undefined ||
+      position === undefined ||
+      typeof type !== 'string'
+    ) {
       return undefined;
     }
     return { streamName, revision, position, type };
@@ -67,10 +74,17 @@ export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | u
       if (lookup(event.id) !== undefined) throw eventIdConflict(stream, event.id);
       let position: bigint;
       try {
-        const info = insert.run(stream, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+        const info = insert.run(
+          stream,
+          revision,
+          event.id,
+          event.type,
+          JSON.stringify(event.data),
+          JSON.stringify(event.metadata),
+        );
         position = BigInt(info.lastInsertRowid);
       } catch (e) {
-        // The same id twice in one append: the lookup above cannot see the first one yet.
+        // The unique index has the last word should the lookup ever miss a used id.
         if (isUniqueViolation(e)) throw eventIdConflict(stream, event.id);
         throw e;
       }

@@ -1,5 +1,10 @@
 import type { Database, Statement } from 'better-sqlite3';
-import type { EventFilter, ReadAllOptions, ReadStreamOptions, RecordedEvent } from '../../../ports/eventStore';
+import type {
+  EventFilter,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+} from '../../../ports/eventStore';
 import { EVENT_COLUMNS, toRecordedEvent } from './sqliteRows';
 import { fromSQLiteError } from './sqliteErrors';
 
@@ -32,7 +37,9 @@ export const getSQLiteReads = (db: Database, assertOpen: () => void) => {
     const where = filterSql(filter);
     let statement = allStatements.get(where);
     if (statement === undefined) {
-      statement = prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE position >= @from${where} ORDER BY position LIMIT @limit`);
+      statement = prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events WHERE position >= @from${where} ORDER BY position LIMIT @limit`,
+      );
       allStatements.set(where, statement);
     }
     return statement;
@@ -67,6 +74,7 @@ export const getSQLiteReads = (db: Database, assertOpen: () => void) => {
 
   async function* readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
     const { maxCount = Number.MAX_SAFE_INTEGER, batchSize = ALL_BATCH, filter } = options;
+    assertOpen();
     const statement = allStatement(filter);
     const filterParams = {
       ...(filter?.eventTypes === undefined ? {} : { types: JSON.stringify(filter.eventTypes) }),

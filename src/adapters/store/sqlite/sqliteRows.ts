@@ -15,7 +15,12 @@ export const toRecordedEvent = (row: unknown): RecordedEvent => {
   const revision = field(row, 'revision');
   const id = field(row, 'event_id');
   const type = field(row, 'type');
-  if (typeof streamName !== 'string' || typeof revision !== 'bigint' || typeof id !== 'string' || typeof type !== 'string') {
+  if (
+    typeof streamName !== 'string' ||
+    typeof revision !== 'bigint' ||
+    typeof id !== 'string' ||
+    typeof type !== 'string'
+  ) {
     throw corruptEvent(position, 'stream name, revision, id or type has the wrong type');
   }
   return {
