@@ -23,5 +23,9 @@ export const openEngine = async (options: OpenEngineOptions = {}): Promise<Engin
     return createEngine({ ...rest, store, readModels: { readModels: getMemoryReadModels(), mode: 'async' } });
   }
   const storage = await openStorage(store, readModels === undefined ? {} : { readModels });
-  return createEngine({ ...rest, store: storage.store, readModels: { readModels: storage.readModels, mode: storage.mode } });
+  return createEngine({
+    ...rest,
+    store: storage.store,
+    readModels: { readModels: storage.readModels, mode: storage.mode },
+  });
 };

@@ -100,13 +100,20 @@ export const handleCommand = async (
   const facts = await factsFor(command, deps.relations);
 
   for (let attempt = 0; ; attempt++) {
-    const loaded = await deps.streams.load(id);
+    // Optimistic first try: decide on the fold this engine already holds and let the append's
+    // revision check say whether it was current. Only a refusal or a no-op, which append
+    // nothing and so check nothing, is confirmed against a fresh read.
+    const cached = attempt === 0 ? deps.streams.cached(id) : undefined;
+    const loaded = cached ?? (await deps.streams.load(id));
+    const stale = async () =>
+      cached !== undefined && (await deps.streams.load(id)).revision !== cached.revision;
     const landed = loaded.recentCommands.get(commandId);
     if (landed !== undefined) return { id, updated: 1, fields: {}, ...landed, duplicate: true };
     if (
       options.expectedRevision !== undefined &&
       !matchesExpectedRevision(options.expectedRevision, loaded.revision)
     ) {
+      if (await stale()) continue;
       throw conflict(stream, options.expectedRevision, loaded.revision);
     }
 
@@ -114,9 +121,13 @@ export const handleCommand = async (
     const actor = options.actor ?? deps.defaultActor;
     const ctx: DecideContext = { at, actor, workerTimeoutMs: deps.workerTimeoutMs, ...facts };
     const decision = decide(loaded.state, command, ctx);
-    if (isLeft(decision)) throw decision.left;
+    if (isLeft(decision)) {
+      if (await stale()) continue;
+      throw decision.left;
+    }
     const events = decision.right;
     if (events.length === 0) {
+      if (await stale()) continue;
       return { id, updated: 0, fields: {}, revision: loaded.revision ?? -1n, position: loaded.lastPosition };
     }
 

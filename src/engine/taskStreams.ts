@@ -84,6 +84,9 @@ export const getTaskStreams = (store: EventStore, capacity = 10_000) => {
     return loaded;
   };
 
-  return { load, remember };
+  /** The fold this engine last saw, without reading: fresh enough to try an append against. */
+  const cached = (id: string): LoadedTask | undefined => cache.get(id);
+
+  return { load, remember, cached };
 };
 export type TaskStreams = ReturnType<typeof getTaskStreams>;

@@ -156,21 +156,46 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     await catchUp(projections, onProgress);
   };
 
-  /** Async mode: follows the store's subscription until `signal` aborts. */
+  /**
+   * Async mode: follows the store's subscription until `signal` aborts. A reader fills a
+   * bounded buffer and the applier takes whatever has gathered, so a burst of appends costs one
+   * read-model transaction, not one each; a full buffer makes the reader wait.
+   */
   const follow = async (signal: AbortSignal) => {
     const states = await checkpointsOf(projections);
     const after = min(states.map((s) => s.checkpoint?.position ?? 0n));
-    let batch: RecordedEvent[] = [];
-    let live = false;
-    for await (const message of store.subscribeToAll({ from: { after }, signal, batchSize })) {
-      if (message.kind === 'event') batch.push(message.event);
-      else live = true;
-      // Catching up: apply in full batches; live: apply each event as it comes.
-      if (live || batch.length >= batchSize) {
-        await apply(projections, batch);
-        batch = [];
+    const buffer: RecordedEvent[] = [];
+    let reading = true;
+    let failure: unknown;
+    let wakeApplier: (() => void) | undefined;
+    let wakeReader: (() => void) | undefined;
+    const reader = (async () => {
+      for await (const message of store.subscribeToAll({ from: { after }, signal, batchSize })) {
+        if (message.kind !== 'event') continue;
+        buffer.push(message.event);
+        wakeApplier?.();
+        if (buffer.length >= 2 * batchSize) await new Promise<void>((resolve) => (wakeReader = resolve));
       }
+    })()
+      .catch((e: unknown) => {
+        if (!signal.aborted) failure = e;
+      })
+      .finally(() => {
+        reading = false;
+        wakeApplier?.();
+      });
+    while (reading || buffer.length > 0) {
+      if (buffer.length === 0) {
+        await new Promise<void>((resolve) => (wakeApplier = resolve));
+        wakeApplier = undefined;
+        continue;
+      }
+      await apply(projections, buffer.splice(0, batchSize));
+      wakeReader?.();
+      wakeReader = undefined;
     }
+    await reader;
+    if (failure !== undefined) throw failure;
   };
 
   /** Resolves once every projection has folded the event at `position` (`{ atLeast }` queries). */

@@ -8,3 +8,11 @@ afterAll(() => schemas.dropAll());
 describeWithPostgres('PostgreSQL read models', (url) => {
   describeReadModels('postgres', () => openStorage(`${url}?schema=${schemas.make()}`), { runs: 15 });
 });
+
+describeWithPostgres('PostgreSQL read models, async projections', (url) => {
+  describeReadModels(
+    'postgres, async projections',
+    () => openStorage(`${url}?schema=${schemas.make()}&projections=async`),
+    { runs: 5 },
+  );
+});

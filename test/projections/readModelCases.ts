@@ -74,6 +74,7 @@ export const describeReadModels = (
                 if (e.code === undefined) throw e;
               });
             }
+            await engine.list(); // async read models: wait until they have seen this engine's writes
             const inline = await snapshot(storage.readModels);
             await engine.rebuild();
             expect(await snapshot(storage.readModels)).toEqual(inline);
@@ -92,6 +93,7 @@ export const describeReadModels = (
         metrics: [{ metric: 'm', variant: 'v', iteration: 1, value: 2 }],
       });
       await engine.reportProgress({ id: 'x', percentage: 40 });
+      await engine.list();
       const before = await snapshot(storage.readModels);
       // Forget the checkpoints, as if the rows had committed but not the checkpoint: the catch-up
       // at the next start applies the same events again.
@@ -110,6 +112,7 @@ export const describeReadModels = (
     it('a changed projection version rebuilds it from position 0 at start', async () => {
       const { engine, storage } = await start();
       await engine.create({ id: 'v', name: 'v', type: 'training' });
+      await engine.list();
       const before = await snapshot(storage.readModels);
       await storage.readModels.transaction(async (tx) =>
         tx.setCheckpoint('task_index', { version: 999, position: 0n }),

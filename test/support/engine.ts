@@ -43,5 +43,7 @@ export const rejection = async (action: Promise<unknown>, code: string) => {
 };
 
 /** An engine over a given store, its read models in memory following it (async mode). */
-export const engineOn = (store: EventStore, options: Omit<Parameters<typeof createEngine>[0], 'store' | 'readModels'> = {}) =>
-  createEngine({ ...options, store, readModels: { readModels: getMemoryReadModels(), mode: 'async' } });
+export const engineOn = (
+  store: EventStore,
+  options: Omit<Parameters<typeof createEngine>[0], 'store' | 'readModels'> = {},
+) => createEngine({ ...options, store, readModels: { readModels: getMemoryReadModels(), mode: 'async' } });

@@ -22,6 +22,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     `CREATE TABLE IF NOT EXISTS rm_checkpoints (name TEXT PRIMARY KEY, version INTEGER NOT NULL, position INTEGER NOT NULL)`,
   );
   const specs = new Map<string, TableSpec>();
+  let queue: Promise<void> = Promise.resolve();
   // Statements are prepared once: preparing costs more than running on this hot path.
   const statements = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
@@ -100,17 +101,27 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     prepare: async (tables) => {
       for (const spec of tables) prepareTable(spec);
     },
-    transaction: async (work) => {
-      // Work here only awaits the synchronous calls above, so nothing else interleaves inside.
-      db.exec('BEGIN IMMEDIATE');
-      try {
-        const result = await work(asyncTx);
-        db.exec('COMMIT');
-        return result;
-      } catch (e) {
-        if (db.inTransaction) db.exec('ROLLBACK');
-        throw e;
-      }
+    transaction: (work) => {
+      // One at a time on this connection: SQLite has no nested transactions, and two callers'
+      // promise chains would otherwise interleave. The work itself only awaits calls that settle
+      // at once (microtasks), so the event store's group commit (a macrotask) never lands inside.
+      const run = async () => {
+        db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = await work(asyncTx);
+          db.exec('COMMIT');
+          return result;
+        } catch (e) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw e;
+        }
+      };
+      const result = queue.then(run, run);
+      queue = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      return result;
     },
     checkpoint: async (table) => readCheckpoint(table),
     clear: async (table) => {

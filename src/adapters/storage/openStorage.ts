@@ -29,6 +29,12 @@ export type Storage = {
 };
 
 export type StorageOptions = {
+  /**
+   * How SQLite and PostgreSQL read models follow the events: `inline` (the default: inside each
+   * append, read-your-writes for every process) or `async` (after the append, in batches, for
+   * the highest append rate; an engine still reads its own writes). Also `?projections=` in the URL.
+   */
+  readonly projections?: 'inline' | 'async';
   /** Where the read models of an EventStoreDB store live: a `sqlite:` or `postgres://` URL. */
   readonly readModels?: string;
 };
@@ -98,8 +104,39 @@ const openReadModels = async (url: string): Promise<ReadModelStore> => {
 };
 
 /** Opens the events and the read models a store URL names. */
-export const openStorage = async (url: string, options: StorageOptions = {}): Promise<Storage> => {
+const PROJECTIONS_PARAM = /([?&])projections=(inline|async)(&|$)/;
+
+/** Takes `projections=inline|async` out of a store URL: it is ours, not the store's. */
+export const splitProjectionsParam = (url: string): { url: string; projections?: 'inline' | 'async' } => {
+  const match = PROJECTIONS_PARAM.exec(url);
+  if (match === null) return { url };
+  const rest = url.replace(PROJECTIONS_PARAM, (_all, before: string, _mode, after: string) =>
+    after === '&' ? before : '',
+  );
+  return { url: rest, projections: match[2] as 'inline' | 'async' };
+};
+
+/** The same stores with their read models following asynchronously (no inline hook). */
+const asyncStorage = async (url: string, parsed: ReturnType<typeof parseStoreUrl>): Promise<Storage> => {
+  const store = await openEventStore(url);
+  if (parsed.kind === 'sqlite' && 'database' in store) {
+    const readModels = getSQLiteReadModels(store.database as Parameters<typeof getSQLiteReadModels>[0]);
+    return { store, readModels: readModels.store, mode: 'async' };
+  }
+  if (parsed.kind === 'postgres' && 'pool' in store && 'schema' in store) {
+    const readModels = getPostgresReadModels(store.pool as Pool, String(store.schema));
+    return { store, readModels: readModels.store, mode: 'async' };
+  }
+  return { store, readModels: getMemoryReadModels(), mode: 'async' };
+};
+
+/** Opens the events and the read models a store URL names. */
+export const openStorage = async (input: string, options: StorageOptions = {}): Promise<Storage> => {
+  const { url, projections = options.projections ?? 'inline' } = splitProjectionsParam(input);
   const parsed = parseStoreUrl(url);
+  if (projections === 'async' && (parsed.kind === 'sqlite' || parsed.kind === 'postgres')) {
+    return asyncStorage(url, parsed);
+  }
   switch (parsed.kind) {
     case 'memory':
       return memoryStorage();

@@ -121,5 +121,12 @@ export const getMemoryEventStore = (options: MemoryEventStoreOptions = {}): Memo
       .filter((e) => e.revision >= fromRevision && e.revision <= toRevision)
       .map((e) => structuredClone(e));
 
-  return { appendToStream, readStream, readAll, subscribeToAll, readStreamSync, close: async () => undefined };
+  return {
+    appendToStream,
+    readStream,
+    readAll,
+    subscribeToAll,
+    readStreamSync,
+    close: async () => undefined,
+  };
 };

@@ -19,23 +19,69 @@ describe('the taskledger CLI', () => {
     const { cwd } = setup();
     const help = await runCli(['--help'], { cwd });
     expect(help.code).toBe(0);
-    for (const sub of ['create', 'report-metrics', 'add-artifacts', 'report-progress', 'history', 'machine', 'list', 'rebuild']) {
+    for (const sub of [
+      'create',
+      'report-metrics',
+      'add-artifacts',
+      'report-progress',
+      'history',
+      'machine',
+      'list',
+      'rebuild',
+    ]) {
       expect(help.stdout).toContain(sub);
     }
   });
 
   it('drives a task through its life and prints JSON', async () => {
     const { cli } = setup();
-    const created = await cli('create', '--name', 'train', '--type', 'training', '--project', 'vision', '--tags', 'a,b', '--param', 'lr=0.1');
+    const created = await cli(
+      'create',
+      '--name',
+      'train',
+      '--type',
+      'training',
+      '--project',
+      'vision',
+      '--tags',
+      'a,b',
+      '--param',
+      'lr=0.1',
+    );
     expect(created.code).toBe(0);
     const { id } = created.json() as { id: string };
     expect(typeof id).toBe('string');
-    expect((await cli('enqueue', id, '--queue', 'gpu')).json()).toMatchObject({ updated: 1, fields: { status: 'queued', queue: 'gpu' }, revision: 1 });
+    expect((await cli('enqueue', id, '--queue', 'gpu')).json()).toMatchObject({
+      updated: 1,
+      fields: { status: 'queued', queue: 'gpu' },
+      revision: 1,
+    });
     expect((await cli('started', id, '--worker', 'w1')).code).toBe(0);
-    expect((await cli('report-metrics', id, '--metric', 'loss', '--variant', 'train', '--iteration', '3', '--value', '0.25', '--worker', 'w1')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'report-metrics',
+          id,
+          '--metric',
+          'loss',
+          '--variant',
+          'train',
+          '--iteration',
+          '3',
+          '--value',
+          '0.25',
+          '--worker',
+          'w1',
+        )
+      ).code,
+    ).toBe(0);
     expect((await cli('report-progress', id, '--percentage', '40', '--sub-step', 'epoch 1')).code).toBe(0);
-    expect((await cli('add-artifacts', id, '--key', 'model', '--mode', 'output', '--uri', 's3://m')).code).toBe(0);
-    expect((await cli('completed', id, '--publish', '--reason', 'good run')).json()).toMatchObject({ fields: { status: 'published' } });
+    expect(
+      (await cli('add-artifacts', id, '--key', 'model', '--mode', 'output', '--uri', 's3://m')).code,
+    ).toBe(0);
+    expect((await cli('completed', id, '--publish', '--reason', 'good run')).json()).toMatchObject({
+      fields: { status: 'published' },
+    });
     const task = (await cli('get', id)).json();
     expect(task).toMatchObject({
       id,
@@ -70,7 +116,10 @@ describe('the taskledger CLI', () => {
 
   it('global options may follow the subcommand, and --actor is recorded', async () => {
     const { cli, store, cwd } = setup();
-    const created = await runCli(['create', '--id', 'x1', '--name', 'n', '--type', 'testing', '--store', store, '--actor', 'carol'], { cwd });
+    const created = await runCli(
+      ['create', '--id', 'x1', '--name', 'n', '--type', 'testing', '--store', store, '--actor', 'carol'],
+      { cwd },
+    );
     expect(created.code).toBe(0);
     const history = (await cli('history', 'x1', '--json')).json() as { metadata: { actor: string } }[];
     expect(history[0]?.metadata.actor).toBe('carol');
@@ -78,10 +127,19 @@ describe('the taskledger CLI', () => {
 
   it('uses .taskledger/events.db in the working folder by default, or TASKLEDGER_STORE', async () => {
     const { cwd } = setup();
-    expect((await runCli(['create', '--id', 'd1', '--name', 'n', '--type', 'testing'], { cwd })).code).toBe(0);
+    expect((await runCli(['create', '--id', 'd1', '--name', 'n', '--type', 'testing'], { cwd })).code).toBe(
+      0,
+    );
     expect(existsSync(join(cwd, '.taskledger', 'events.db'))).toBe(true);
     const other = `sqlite:${join(cwd, 'other.db')}`;
-    expect((await runCli(['create', '--id', 'd2', '--name', 'n', '--type', 'testing'], { cwd, env: { TASKLEDGER_STORE: other } })).code).toBe(0);
+    expect(
+      (
+        await runCli(['create', '--id', 'd2', '--name', 'n', '--type', 'testing'], {
+          cwd,
+          env: { TASKLEDGER_STORE: other },
+        })
+      ).code,
+    ).toBe(0);
     expect((await runCli(['get', 'd2', '--store', other], { cwd })).code).toBe(0);
     expect((await runCli(['get', 'd2'], { cwd })).code).toBe(1);
   });
@@ -108,7 +166,9 @@ describe('the taskledger CLI', () => {
 
     it('a malformed store URL is invalid_request with path store, and creates nothing', async () => {
       const { cwd } = setup();
-      const result = await runCli(['create', '--name', 'n', '--type', 'testing', '--store', 'bogus://x'], { cwd });
+      const result = await runCli(['create', '--name', 'n', '--type', 'testing', '--store', 'bogus://x'], {
+        cwd,
+      });
       expect(result.code).toBe(1);
       expect(result.error()).toMatchObject({ code: 'invalid_request', path: 'store' });
       expect(existsSync(join(cwd, '.taskledger'))).toBe(false);
@@ -136,7 +196,10 @@ describe('the taskledger CLI', () => {
     const { cli } = setup();
     const result = await cli('demo', '--pipelines', '3', '--json');
     expect(result.code).toBe(0);
-    const { summary, history } = result.json() as { summary: { tasks: number; commands: number; byStatus: Record<string, number> }; history: unknown[] };
+    const { summary, history } = result.json() as {
+      summary: { tasks: number; commands: number; byStatus: Record<string, number> };
+      history: unknown[];
+    };
     expect(summary.tasks).toBeGreaterThan(3);
     expect(Object.values(summary.byStatus).reduce((a, b) => a + b, 0)).toBe(summary.tasks);
     expect(history.length).toBeGreaterThan(3);

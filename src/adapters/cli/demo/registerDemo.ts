@@ -36,6 +36,10 @@ export const registerDemo: Register = (program, io) => {
         progress: process.stderr.isTTY === true,
       };
       // runDemo closes the engine, and with it the store and read models.
-      await runDemo(await openStorage(globals.store ?? process.env['TASKLEDGER_STORE'] ?? DEFAULT_STORE), options, io);
+      await runDemo(
+        await openStorage(globals.store ?? process.env['TASKLEDGER_STORE'] ?? DEFAULT_STORE),
+        options,
+        io,
+      );
     });
 };

@@ -130,6 +130,50 @@ export const getPostgresAppender = (args: {
       return position === undefined ? [] : [{ ...event, streamName: stream, revision, position }];
     });
 
+  const commit = async (client: PoolClient) => {
+    // COMMIT in a transaction that has failed rolls back without an error; only the tag tells.
+    const results: unknown = await client.query(notifyAndCommit);
+    const tags = (Array.isArray(results) ? results : [results]).map((r: unknown) =>
+      typeof r === 'object' && r !== null ? Reflect.get(r, 'command') : undefined,
+    );
+    if (tags[tags.length - 1] !== 'COMMIT') {
+      throw new Error(`postgres: the append transaction ended with ${String(tags.at(-1))}, not COMMIT`);
+    }
+  };
+
+  /**
+   * With a hook, the common case: the whole flush planned at once (one lookup, one insert), the
+   * hook called once with every event of the flush, one commit. Six round trips however many
+   * appends; any failure falls back to one savepoint per append, which isolates the culprit.
+   */
+  const appendPlannedWithHook = async (
+    batch: readonly PostgresAppend[],
+    hook: OnPostgresAppended,
+  ): Promise<Settled<AppendResult>[]> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const plan = planAppends(batch, await lookup(client, batch));
+      const inserted = insertedPlaces(await insert(client, insertSql, plan.rows, 0n));
+      const head = plan.needsHead ? await headOf(client) : 0n;
+      const outcomes = plan.settle(inserted, () => head);
+      if (plan.rows.length === 0) {
+        await client.query('ROLLBACK');
+        return outcomes;
+      }
+      await hook(client, recordedOf(plan.rows, inserted));
+      await commit(client);
+      return outcomes;
+    } catch (e) {
+      if (e instanceof Error) broken = e;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  };
+
   /** One append inside the open savepoint, with the hook; planned again after a lost race. */
   const appendInSavepoint = async (
     client: PoolClient,
@@ -181,14 +225,7 @@ export const getPostgresAppender = (args: {
         await client.query('ROLLBACK');
         return outcomes;
       }
-      // COMMIT in a transaction that has failed rolls back without an error; only the tag tells.
-      const results: unknown = await client.query(notifyAndCommit);
-      const tags = (Array.isArray(results) ? results : [results]).map((r: unknown) =>
-        typeof r === 'object' && r !== null ? Reflect.get(r, 'command') : undefined,
-      );
-      if (tags[tags.length - 1] !== 'COMMIT') {
-        throw new Error(`postgres: the append transaction ended with ${String(tags.at(-1))}, not COMMIT`);
-      }
+      await commit(client);
       return outcomes;
     } catch (e) {
       if (e instanceof Error) broken = e;
@@ -213,7 +250,12 @@ export const getPostgresAppender = (args: {
     let outcomes: Settled<AppendResult>[];
     try {
       if (onAppended !== undefined) {
-        outcomes = await appendInTransaction(ordered);
+        try {
+          outcomes = await appendPlannedWithHook(ordered, onAppended);
+        } catch (error) {
+          if (isPostgresUnavailable(error)) throw error;
+          outcomes = await appendInTransaction(ordered);
+        }
       } else {
         try {
           outcomes = await appendPlanned(ordered);
