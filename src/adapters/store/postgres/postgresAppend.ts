@@ -14,6 +14,10 @@ import { bigintField, stringField } from './postgresRows';
 
 export type { PostgresAppend } from './postgresAppendPlan';
 
+/**
+ * Runs inside the append transaction, once per flush with the events of every append in it; if
+ * it throws, the flush is retried one append at a time so only the append it refuses fails.
+ */
 export type OnPostgresAppended = (client: PoolClient, events: readonly RecordedEvent[]) => Promise<void>;
 
 type Queryable = Pick<PoolClient, 'query'>;
