@@ -1,0 +1,51 @@
+/** The flags `npm run bench -- …` takes. */
+export type BenchArgs = {
+  /** Workload names to run (all when empty). */
+  readonly only: readonly string[];
+  /** A small smoke run: tiny sizes, same code paths. */
+  readonly quick: boolean;
+  /** Events in the log that rebuild and verify read. */
+  readonly events: number;
+  /** Measured runs per figure (at least 3 for a full run). */
+  readonly runs: number;
+};
+
+const USAGE = `usage: npm run bench -- [--only <workload>[,<workload>…]] [--quick] [--events <n>] [--runs <n>]`;
+
+const positiveInt = (flag: string, value: string | undefined): number => {
+  const n = Number(value?.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${flag} needs a positive integer\n${USAGE}`);
+  return n;
+};
+
+export const parseArgs = (argv: readonly string[]): BenchArgs => {
+  const only: string[] = [];
+  let quick = false;
+  let events: number | undefined;
+  let runs: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [flag, inline] = arg?.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
+    const value = () => inline ?? argv[++i];
+    switch (flag) {
+      case '--only':
+        only.push(...(value() ?? '').split(',').filter((s) => s !== ''));
+        break;
+      case '--quick':
+        quick = true;
+        break;
+      case '--events':
+        events = positiveInt('--events', value());
+        break;
+      case '--runs':
+        runs = positiveInt('--runs', value());
+        break;
+      case '--help':
+      case '-h':
+        throw new Error(USAGE);
+      default:
+        throw new Error(`unknown argument ${String(arg)}\n${USAGE}`);
+    }
+  }
+  return { only, quick, events: events ?? (quick ? 20_000 : 1_000_000), runs: runs ?? 3 };
+};

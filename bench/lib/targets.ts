@@ -1,0 +1,55 @@
+/** A figure by name, store and unit. */
+export type FigureKey = { readonly name: string; readonly store: string; readonly unit: string };
+
+/**
+ * The targets of issue 7, each a ratio of two figures of the same run (or one figure against a
+ * bound), as bench/report.ts checks them.
+ */
+export type Target = {
+  readonly what: string;
+  readonly ours: FigureKey;
+  /** The peer or raw figure the ratio divides by; absent for an absolute bound. */
+  readonly reference?: FigureKey;
+  /** Used when `reference` has no figure: Emmett SQLite measured while retrying its own lock errors. */
+  readonly fallback?: FigureKey;
+  readonly op: '>=' | '<=';
+  readonly bound: number;
+};
+
+const ev = (name: string, store: string): FigureKey => ({ name, store, unit: 'events/s' });
+
+export const targets: readonly Target[] = [
+  { what: 'lifecycle SQLite, 1 caller ÷ Emmett SQLite', ours: ev('lifecycle.sequential', 'sqlite'), reference: ev('peer.emmett.sequential', 'sqlite'), fallback: ev('peer.emmett.sequential.retrying', 'sqlite'), op: '>=', bound: 3 },
+  { what: 'lifecycle SQLite, 8 callers ÷ Emmett SQLite', ours: ev('lifecycle.concurrent8', 'sqlite'), reference: ev('peer.emmett.concurrent8', 'sqlite'), fallback: ev('peer.emmett.concurrent8.retrying', 'sqlite'), op: '>=', bound: 3 },
+  { what: 'lifecycle PostgreSQL, 1 caller ÷ Emmett PostgreSQL', ours: ev('lifecycle.sequential', 'postgres'), reference: ev('peer.emmett.sequential', 'postgres'), op: '>=', bound: 1.5 },
+  { what: 'lifecycle PostgreSQL, 8 callers ÷ Emmett PostgreSQL', ours: ev('lifecycle.concurrent8', 'postgres'), reference: ev('peer.emmett.concurrent8', 'postgres'), op: '>=', bound: 1.5 },
+  { what: 'lifecycle SQLite, 1 caller ÷ raw insert, 1 tx per event (FULL)', ours: ev('lifecycle.sequential', 'sqlite'), reference: ev('raw.insert.tx-per-event', 'sqlite'), op: '>=', bound: 0.6 },
+  { what: 'lifecycle SQLite, 8 callers ÷ raw insert, 1 tx per event (FULL)', ours: ev('lifecycle.concurrent8', 'sqlite'), reference: ev('raw.insert.tx-per-event', 'sqlite'), op: '>=', bound: 2 },
+  { what: 'lifecycle PostgreSQL, 1 caller ÷ raw autocommit insert, 1 connection', ours: ev('lifecycle.sequential', 'postgres'), reference: ev('raw.insert.tx-per-event', 'postgres'), op: '>=', bound: 0.6 },
+  { what: 'lifecycle PostgreSQL, 8 callers ÷ raw autocommit insert, 1 connection', ours: ev('lifecycle.concurrent8', 'postgres'), reference: ev('raw.insert.tx-per-event', 'postgres'), op: '>=', bound: 2 },
+  { what: 'rebuild SQLite ÷ raw full scan of the same log', ours: ev('rebuild', 'sqlite'), reference: ev('raw.scan.log', 'sqlite'), op: '>=', bound: 0.5 },
+  { what: 'rebuild peak RSS (MB)', ours: { name: 'rebuild.peak-rss', store: 'sqlite', unit: 'MB' }, op: '<=', bound: 300 },
+  { what: 'decide (µs per decision)', ours: { name: 'decide', store: 'none', unit: 'µs/decision' }, op: '<=', bound: 3 },
+  ...(['memory', 'sqlite', 'postgres'] as const).map(
+    (store): Target => ({ what: `subscription p99 in-process, ${store} (ms)`, ours: { name: 'subscription.in-process.p99', store, unit: 'ms' }, op: '<=', bound: 5 }),
+  ),
+  { what: 'subscription p99 across processes, PostgreSQL (ms)', ours: { name: 'subscription.cross-process.p99', store: 'postgres', unit: 'ms' }, op: '<=', bound: 25 },
+  ...(['sqlite', 'postgres'] as const).map(
+    (store): Target => ({
+      what: `workers on ${store === 'sqlite' ? 'SQLite' : 'PostgreSQL'} ÷ BullMQ (durable and audited vs in-memory Redis)`,
+      ours: { name: 'workers.taskledger', store, unit: 'tasks/s' },
+      reference: { name: 'workers.bullmq', store: 'redis', unit: 'tasks/s' },
+      op: '>=',
+      bound: 0.5,
+    }),
+  ),
+];
+
+/** Ratios worth showing that the issue sets no target for. */
+export const context: readonly Omit<Target, 'op' | 'bound'>[] = [
+  { what: 'lifecycle PostgreSQL, 8 callers ÷ raw autocommit insert, 8 connections', ours: ev('lifecycle.concurrent8', 'postgres'), reference: ev('raw.insert.tx-per-event.8conn', 'postgres') },
+  { what: 'lifecycle SQLite, 8 callers ÷ raw insert, 1,000 per tx', ours: ev('lifecycle.concurrent8', 'sqlite'), reference: ev('raw.insert.batched1000', 'sqlite') },
+  { what: 'verify SQLite ÷ raw full scan of the same log', ours: ev('verify', 'sqlite'), reference: ev('raw.scan.log', 'sqlite') },
+  { what: 'Emmett SQLite, 1 appender ÷ raw insert, 1 tx per event (FULL)', ours: ev('peer.emmett.sequential', 'sqlite'), reference: ev('raw.insert.tx-per-event', 'sqlite') },
+  { what: 'Emmett PostgreSQL, 8 appenders ÷ raw autocommit insert, 8 connections', ours: ev('peer.emmett.concurrent8', 'postgres'), reference: ev('raw.insert.tx-per-event.8conn', 'postgres') },
+];
