@@ -11,7 +11,7 @@ import { context, FigureKey, Target, targets } from './lib/targets';
 const args = process.argv.slice(2);
 const outIndex = args.indexOf('--out');
 const out = outIndex >= 0 ? args[outIndex + 1] : join(__dirname, 'RESULTS.md');
-const input = args.find((a, i) => !a.startsWith('--') && i !== outIndex + 1);
+const input = args.find((a, i) => !a.startsWith('--') && !(outIndex >= 0 && i === outIndex + 1));
 const lines = parseLines(readFileSync(input ?? 0, 'utf8'));
 const environment = lines.find(isEnvironment);
 const figures = lines.filter((l): l is Figure => !isEnvironment(l));
@@ -96,7 +96,7 @@ const markdown = [
   'Every ratio below divides two figures measured in that same run on the same machine.',
   '',
   '```',
-  'npm run bench > bench/out/results.jsonl',
+  'npm run --silent bench > bench/out/results.jsonl',
   'npx tsx bench/report.ts bench/out/results.jsonl',
   '```',
   '',
