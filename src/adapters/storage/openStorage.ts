@@ -53,11 +53,12 @@ export const memoryStorage = (): Storage => {
   return { store, readModels, mode: 'inline' };
 };
 
-const sqliteStorage = (path: string): Storage => {
+const sqliteStorage = (path: string, synchronous: 'full' | 'normal'): Storage => {
   // The read models need the store's connection, and the store needs their hook: tied after.
   const inline: { readModels?: ReturnType<typeof getSQLiteReadModels> } = {};
   const store = getSQLiteEventStore({
     path,
+    synchronous,
     onAppended: (db, events) => {
       if (inline.readModels !== undefined)
         projectInlineSync(inline.readModels.sync, events, sqliteReadMissing(db));
@@ -105,6 +106,17 @@ const openReadModels = async (url: string): Promise<ReadModelStore> => {
 
 /** Opens the events and the read models a store URL names. */
 const PROJECTIONS_PARAM = /([?&])projections=(inline|async)(&|$)/;
+const SYNCHRONOUS_PARAM = /([?&])synchronous=(full|normal)(&|$)/i;
+
+/** Takes `synchronous=normal|full` out of an SQLite URL: FULL unless asked (NORMAL may lose the last commits on a power cut). */
+export const splitSynchronousParam = (url: string): { url: string; synchronous: 'full' | 'normal' } => {
+  const match = SYNCHRONOUS_PARAM.exec(url);
+  if (match === null) return { url, synchronous: 'full' };
+  const rest = url.replace(SYNCHRONOUS_PARAM, (_all, before: string, _mode, after: string) =>
+    after === '&' ? before : '',
+  );
+  return { url: rest, synchronous: match[2]?.toLowerCase() === 'normal' ? 'normal' : 'full' };
+};
 
 /** Takes `projections=inline|async` out of a store URL: it is ours, not the store's. */
 export const splitProjectionsParam = (url: string): { url: string; projections?: 'inline' | 'async' } => {
@@ -132,7 +144,9 @@ const asyncStorage = async (url: string, parsed: ReturnType<typeof parseStoreUrl
 
 /** Opens the events and the read models a store URL names. */
 export const openStorage = async (input: string, options: StorageOptions = {}): Promise<Storage> => {
-  const { url, projections = options.projections ?? 'inline' } = splitProjectionsParam(input);
+  const split = splitProjectionsParam(input);
+  const { projections = options.projections ?? 'inline' } = split;
+  const { url, synchronous } = splitSynchronousParam(split.url);
   const parsed = parseStoreUrl(url);
   if (projections === 'async' && (parsed.kind === 'sqlite' || parsed.kind === 'postgres')) {
     return asyncStorage(url, parsed);
@@ -141,7 +155,7 @@ export const openStorage = async (input: string, options: StorageOptions = {}): 
     case 'memory':
       return memoryStorage();
     case 'sqlite':
-      return sqliteStorage(parsed.path);
+      return sqliteStorage(parsed.path, synchronous);
     case 'postgres':
       return postgresStorage(parsed.connectionString, parsed.schema);
     case 'eventstoredb': {
