@@ -25,6 +25,15 @@ const outcomeFor = (random: Random): Outcome => {
           : 'rerun';
 };
 
+/** Awaits a command and counts it for the demo's progress line. */
+const counted =
+  (hooks: DemoHooks) =>
+  async <T>(command: Promise<T>): Promise<T> => {
+    const result = await command;
+    hooks.onCommand();
+    return result;
+  };
+
 /** One run of a step on a worker: started, metrics and progress per iteration. */
 const run = async (
   engine: Engine,
@@ -34,11 +43,7 @@ const run = async (
   random: Random,
   hooks: DemoHooks,
 ) => {
-  const call = async <T>(p: Promise<T>) => {
-    const r = await p;
-    hooks.onCommand();
-    return r;
-  };
+  const call = counted(hooks);
   await call(engine.started({ id, worker }));
   let loss = 2 + random.next();
   for (let iteration = 1; iteration <= iterations; iteration++) {
@@ -66,11 +71,7 @@ export const runPipeline = async (
   random: Random,
   hooks: DemoHooks,
 ) => {
-  const call = async <T>(p: Promise<T>) => {
-    const r = await p;
-    hooks.onCommand();
-    return r;
-  };
+  const call = counted(hooks);
   const pipeline = `${prefix}-pipeline-${index}`;
   await call(
     engine.create({
