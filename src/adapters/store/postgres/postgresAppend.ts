@@ -146,6 +146,24 @@ export const getPostgresAppender = (args: {
   };
 
   /**
+   * Runs `work` on a pooled client; on any failure rolls back and throws. A connection that
+   * failed mid-transaction is not returned to the pool for reuse.
+   */
+  const withClient = async <T>(work: (client: PoolClient) => Promise<T>): Promise<T> => {
+    const client = await pool.connect();
+    let broken: Error | undefined;
+    try {
+      return await work(client);
+    } catch (e) {
+      if (e instanceof Error) broken = e;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  };
+
+  /**
    * With a hook, the common case: the whole flush planned at once (one lookup, one insert), the
    * hook called once with every event of the flush, one commit. Six round trips however many
    * appends; any failure falls back to one savepoint per append, which isolates the culprit.
@@ -153,10 +171,8 @@ export const getPostgresAppender = (args: {
   const appendPlannedWithHook = async (
     batch: readonly PostgresAppend[],
     hook: OnPostgresAppended,
-  ): Promise<Settled<AppendResult>[]> => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
-    try {
+  ): Promise<Settled<AppendResult>[]> =>
+    withClient(async (client) => {
       await client.query('BEGIN');
       const plan = planAppends(batch, await lookup(client, batch));
       const inserted = insertedPlaces(await insert(client, insertSql, plan.rows, 0n));
@@ -169,14 +185,7 @@ export const getPostgresAppender = (args: {
       await hook(client, recordedOf(plan.rows, inserted));
       await commit(client);
       return outcomes;
-    } catch (e) {
-      if (e instanceof Error) broken = e;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release(broken);
-    }
-  };
+    });
 
   /** One append inside the open savepoint, with the hook; planned again after a lost race. */
   const appendInSavepoint = async (
@@ -209,16 +218,14 @@ export const getPostgresAppender = (args: {
    * With a hook (or to isolate an append the planned statement could not take): one transaction,
    * each append in its own savepoint so a failing one is undone alone.
    */
-  const appendInTransaction = async (batch: readonly PostgresAppend[]): Promise<Settled<AppendResult>[]> => {
-    const client = await pool.connect();
-    let broken: Error | undefined;
+  const appendInTransaction = (batch: readonly PostgresAppend[]): Promise<Settled<AppendResult>[]> => {
     let ordinals = 0n;
     const takeOrdinals = (count: number) => {
       const offset = ordinals;
       ordinals += BigInt(count);
       return offset;
     };
-    try {
+    return withClient(async (client) => {
       await client.query('BEGIN; SAVEPOINT append');
       const outcomes: Settled<AppendResult>[] = [];
       for (const append of batch) {
@@ -231,14 +238,7 @@ export const getPostgresAppender = (args: {
       }
       await commit(client);
       return outcomes;
-    } catch (e) {
-      if (e instanceof Error) broken = e;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      // A connection that failed mid-transaction is not returned to the pool for reuse.
-      client.release(broken);
-    }
+    });
   };
 
   /**
