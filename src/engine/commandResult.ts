@@ -24,8 +24,14 @@ export const changedFields = (before: TaskState, after: TaskState): Record<strin
   const b: Record<string, unknown> = taskOf(after);
   const fields: Record<string, unknown> = {};
   for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    // evolve keeps untouched fields by reference, so most keys are settled without serialising.
-    if (a[key] !== b[key] && JSON.stringify(a[key]) !== JSON.stringify(b[key])) fields[key] = b[key] ?? null;
+    // evolve keeps untouched fields by reference, so most keys are settled without serialising;
+    // only two distinct objects need comparing by value.
+    const before = a[key];
+    const after = b[key];
+    if (before === after) continue;
+    const bothObjects =
+      typeof before === 'object' && typeof after === 'object' && before !== null && after !== null;
+    if (!bothObjects || JSON.stringify(before) !== JSON.stringify(after)) fields[key] = after ?? null;
   }
   return fields;
 };

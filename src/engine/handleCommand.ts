@@ -1,15 +1,15 @@
 import { isLeft } from 'fp-ts/Either';
-import type { AppendResult, EventStore, EventToAppend, RecordedEvent } from '../ports/eventStore';
+import type { AppendResult, EventStore, EventToAppend } from '../ports/eventStore';
 import type { ExpectedRevision } from '../ports/expectedRevision';
 import { conflict, matchesExpectedRevision } from '../ports/expectedRevision';
 import type { Command } from '../domain/commands';
-import type { TaskEvent, EventMetadata } from '../domain/events';
+import type { TaskEvent, TaskEventEnvelope, EventMetadata } from '../domain/events';
 import { SCHEMA_VERSION } from '../domain/events';
 import { decide, DecideContext } from '../domain/decide';
 import { streamNameOf } from '../domain/task';
 import { isTaskledgerError } from '../domain/errors';
 import type { TaskStreams, LoadedTask } from './taskStreams';
-import { advance } from './taskStreams';
+import { advanceWith, emptyTask, type PlacedEvent } from './taskStreams';
 import type { TaskRelations } from './taskRelations';
 import { hashEvent } from './hashChain';
 import { eventIdFor, newCommandId } from './eventIds';
@@ -50,38 +50,42 @@ const factsFor = async (command: Command, relations: TaskRelations) => {
   };
 };
 
-/** Adds metadata and the hash chain: each event's hash covers the one before it in the stream. */
-const toAppend = (events: readonly TaskEvent[], loaded: LoadedTask, base: EventMetadata): EventToAppend[] => {
+/**
+ * Adds metadata and the hash chain: each event's hash covers the one before it in the stream.
+ * Returns what goes to the store and the same events typed, to fold without decoding them back.
+ */
+const toAppend = (events: readonly TaskEvent[], loaded: LoadedTask, base: EventMetadata) => {
   let previous = loaded.lastHash;
-  return events.map((event, index) => {
-    const metadata = { ...base };
-    const hash = hashEvent(previous, { type: event.type, data: event.data, metadata });
+  const envelopes: TaskEventEnvelope[] = [];
+  const toStore = events.map((event, index): EventToAppend => {
+    const hash = hashEvent(previous, { type: event.type, data: event.data, metadata: base });
     previous = hash;
-    return {
-      id: eventIdFor(base.commandId, index),
-      type: event.type,
-      data: event.data,
-      metadata: { ...metadata, hash },
-    };
+    const metadata = { ...base, hash };
+    envelopes.push({ ...event, metadata });
+    return { id: eventIdFor(base.commandId, index), type: event.type, data: event.data, metadata };
   });
+  return { toStore, envelopes };
 };
 
-/** The appended events as the store recorded them, without reading them back. */
-const recordedFrom = (
-  events: readonly EventToAppend[],
-  stream: string,
-  last: AppendResult,
-): RecordedEvent[] =>
-  events.map((event, i) => {
-    const fromEnd = events.length - 1 - i;
+/** The appended events where the store put them: only the last one's position is known. */
+const placedFrom = (envelopes: readonly TaskEventEnvelope[], last: AppendResult): PlacedEvent[] =>
+  envelopes.map((event, i) => {
+    const fromEnd = envelopes.length - 1 - i;
     return {
-      ...event,
-      streamName: stream,
+      event,
       revision: last.nextExpectedRevision - BigInt(fromEnd),
-      // Only the last event's position is known (positions may have gaps); only it is kept.
+      // Positions may have gaps: an earlier event's is not last - n. Only the last is kept.
       position: fromEnd === 0 ? last.position : 0n,
     };
   });
+
+/**
+ * A create with an id this engine has not seen is tried against an empty stream without
+ * reading it: the append's `no_stream` check catches a task that exists. Not with a caller's
+ * command id, whose retry must find the first landing and answer `duplicate`.
+ */
+const assumedNew = (id: string, command: Command, options: CommandOptions): LoadedTask | undefined =>
+  command.type === 'create' && options.commandId === undefined ? emptyTask(id) : undefined;
 
 /**
  * Read, decide, append: the one path every command takes. On a conflict (someone appended
@@ -103,7 +107,7 @@ export const handleCommand = async (
     // Optimistic first try: decide on the fold this engine already holds and let the append's
     // revision check say whether it was current. Only a refusal or a no-op, which append
     // nothing and so check nothing, is confirmed against a fresh read.
-    const cached = attempt === 0 ? deps.streams.cached(id) : undefined;
+    const cached = attempt === 0 ? (deps.streams.cached(id) ?? assumedNew(id, command, options)) : undefined;
     const loaded = cached ?? (await deps.streams.load(id));
     const stale = async () =>
       cached !== undefined && (await deps.streams.load(id)).revision !== cached.revision;
@@ -141,12 +145,12 @@ export const handleCommand = async (
       ...(options.correlationId === undefined ? {} : { correlationId: options.correlationId }),
       ...(options.causationId === undefined ? {} : { causationId: options.causationId }),
     };
-    const toStore = toAppend(events, loaded, metadata);
+    const { toStore, envelopes } = toAppend(events, loaded, metadata);
     try {
       const result = await deps.store.appendToStream(stream, toStore, {
         expectedRevision: loaded.revision ?? 'no_stream',
       });
-      const next = advance(loaded, recordedFrom(toStore, stream, result));
+      const next = advanceWith(loaded, placedFrom(envelopes, result));
       deps.streams.remember(next);
       return {
         id,

@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '../ports/eventStore';
-import { decodeStoredEvent } from '../domain/events';
+import { decodeStoredEvent, type TaskEventEnvelope } from '../domain/events';
 import { evolve } from '../domain/evolve';
 import { initialState, TaskState } from '../domain/taskState';
 import { streamNameOf } from '../domain/task';
@@ -20,7 +20,7 @@ export type LoadedTask = {
 
 const RECENT_COMMANDS = 64;
 
-const emptyTask = (id: string): LoadedTask => ({
+export const emptyTask = (id: string): LoadedTask => ({
   id,
   state: initialState,
   revision: undefined,
@@ -32,26 +32,41 @@ const emptyTask = (id: string): LoadedTask => ({
 /** Decodes an event read back from a store (see domain/events.ts). */
 export const decodeRecorded = decodeStoredEvent;
 
-/** Folds recorded events onto a loaded task. */
-export const advance = (loaded: LoadedTask, events: readonly RecordedEvent[]): LoadedTask => {
+/** An event already decoded (or just decided), with where it landed. */
+export type PlacedEvent = {
+  readonly event: TaskEventEnvelope;
+  readonly revision: bigint;
+  readonly position: bigint;
+};
+
+/** Folds placed events onto a loaded task. */
+export const advanceWith = (loaded: LoadedTask, events: readonly PlacedEvent[]): LoadedTask => {
   let { state, revision, lastPosition, lastHash } = loaded;
   const recentCommands = new Map(loaded.recentCommands);
-  for (const recorded of events) {
-    const event = decodeRecorded(recorded);
+  for (const placed of events) {
+    const { event } = placed;
     state = evolve(state, event);
-    revision = recorded.revision;
-    lastPosition = recorded.position;
+    revision = placed.revision;
+    lastPosition = placed.position;
     lastHash = event.metadata.hash ?? GENESIS_HASH;
     recentCommands.delete(event.metadata.commandId);
-    recentCommands.set(event.metadata.commandId, {
-      revision: recorded.revision,
-      position: recorded.position,
-    });
+    recentCommands.set(event.metadata.commandId, { revision: placed.revision, position: placed.position });
     if (recentCommands.size > RECENT_COMMANDS)
       recentCommands.delete(recentCommands.keys().next().value as string);
   }
   return { ...loaded, state, revision, lastPosition, lastHash, recentCommands };
 };
+
+/** Folds recorded events onto a loaded task, decoding each (a store's bytes are never trusted). */
+export const advance = (loaded: LoadedTask, events: readonly RecordedEvent[]): LoadedTask =>
+  advanceWith(
+    loaded,
+    events.map((recorded) => ({
+      event: decodeRecorded(recorded),
+      revision: recorded.revision,
+      position: recorded.position,
+    })),
+  );
 
 /**
  * Loads tasks by folding their streams, keeping the folded state of recently used tasks so the

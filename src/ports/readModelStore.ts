@@ -99,7 +99,11 @@ export const withLoops = (
 export interface SyncReadModelTransaction {
   checkpoint(table: string): Checkpoint | undefined;
   load<D>(table: string, keys: readonly string[]): Map<string, Row<D>>;
-  write<D>(table: TableSpec, rows: ReadonlyMap<string, Row<D>>): void;
+  /**
+   * `previous`: the same rows as `load` returned them in this transaction, if the caller has
+   * them — a store may then write only what changed.
+   */
+  write<D>(table: TableSpec, rows: ReadonlyMap<string, Row<D>>, previous?: ReadonlyMap<string, Row<D>>): void;
   setCheckpoint(table: string, checkpoint: Checkpoint): void;
 }
 

@@ -86,7 +86,7 @@ export const applyBatchSync = (
     const keys = keysFor(projection, all);
     if (keys.length > 0) {
       const rows = projection.name === taskIndex.name ? indexRows : tx.load<unknown>(projection.name, keys);
-      tx.write(tableOf(projection), foldBatch(projection, rows, all));
+      tx.write(tableOf(projection), foldBatch(projection, rows, all), rows);
     }
     if (checkpoint !== undefined) {
       tx.setCheckpoint(projection.name, {

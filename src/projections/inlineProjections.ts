@@ -6,6 +6,13 @@ import { applyBatch, applyBatchSync, ReadMissing, ReadMissingSync } from './appl
 import { toProjectedEvents } from './projectedEvents';
 
 /**
+ * How far an inline checkpoint may trail the log. Rows know their revisions, so a checkpoint
+ * only bounds what a catch-up at the next start re-reads (and skips); writing it on every
+ * append would add a page to every commit for nothing.
+ */
+export const INLINE_CHECKPOINT_INTERVAL = 1_000n;
+
+/**
  * Inline mode: the read models move inside the append's own transaction, so a command's result
  * is readable the moment it returns. Projections being rebuilt (checkpoint at another version)
  * are left to the rebuild.
@@ -19,8 +26,18 @@ export const projectInlineSync = (
   const events = toProjectedEvents(recorded);
   const last = recorded[recorded.length - 1];
   if (events.length === 0 || last === undefined) return;
-  const current = projections.filter((p) => tx.checkpoint(p.name)?.version === p.version);
-  applyBatchSync(tx, current, events, readMissing, { checkpoint: { position: last.position } });
+  const checkpoints = projections.map((p) => ({ projection: p, checkpoint: tx.checkpoint(p.name) }));
+  const current = checkpoints.filter((c) => c.checkpoint?.version === c.projection.version);
+  const due = current.some(
+    (c) => last.position - (c.checkpoint?.position ?? 0n) >= INLINE_CHECKPOINT_INTERVAL,
+  );
+  applyBatchSync(
+    tx,
+    current.map((c) => c.projection),
+    events,
+    readMissing,
+    due ? { checkpoint: { position: last.position } } : {},
+  );
 };
 
 /**

@@ -186,6 +186,16 @@ describe('the engine', () => {
       ]);
     });
 
+    it('a create of a task another engine made is refused, and appends nothing', async () => {
+      const { engine: first, store } = testEngine();
+      await first.create({ id: 'a', name: 'a', type: 'training' });
+      // This engine has never read task a: it tries the create against an empty stream first.
+      const { engine: second } = testEngine({ store });
+      await rejection(second.create({ id: 'a', name: 'other', type: 'training' }), 'already_exists');
+      expect(await countEvents(store)).toBe(1);
+      expect((await second.get('a')).name).toBe('a');
+    });
+
     it('with an explicit expectedRevision a conflict is returned, not retried', async () => {
       const { engine, store } = testEngine();
       await engine.create({ id: 'a', name: 'a', type: 'training' });

@@ -10,6 +10,7 @@ import type {
 } from '../../ports/readModelStore';
 import { withLoops } from '../../ports/readModelStore';
 import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
+import { getSQLiteRowWriter } from './sqliteRowWriter';
 
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
 
@@ -29,6 +30,13 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     let prepared = statements.get(sql);
     if (prepared === undefined) statements.set(sql, (prepared = db.prepare(sql)));
     return prepared;
+  };
+
+  const writers = new Map<string, ReturnType<typeof getSQLiteRowWriter>>();
+  const writerOf = (spec: TableSpec) => {
+    let writer = writers.get(spec.name);
+    if (writer === undefined) writers.set(spec.name, (writer = getSQLiteRowWriter(db, spec)));
+    return writer;
   };
 
   const prepareTable = (spec: TableSpec) => {
@@ -63,24 +71,8 @@ export const getSQLiteReadModels = (db: Database.Database) => {
       }
       return rows;
     },
-    write: <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>) => {
-      const names = spec.columns.map((c) => c.name);
-      const upsert = statement(
-        `INSERT INTO ${tableName(spec.name)} ("key", revision, doc${names.map((n) => `, ${identifier(n)}`).join('')})
-         VALUES (?, ?, ?${names.map(() => ', ?').join('')})
-         ON CONFLICT ("key") DO UPDATE SET revision = excluded.revision, doc = excluded.doc${names.map((n) => `, ${identifier(n)} = excluded.${identifier(n)}`).join('')}
-         WHERE ${tableName(spec.name)}.revision < excluded.revision`,
-      );
-      for (const [key, row] of rows) {
-        const values = row.doc === undefined ? {} : spec.values(row.doc);
-        upsert.run(
-          key,
-          row.revision,
-          row.doc === undefined ? null : JSON.stringify(row.doc),
-          ...names.map((n) => values[n] ?? null),
-        );
-      }
-    },
+    write: <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>, previous?: ReadonlyMap<string, Row<D>>) =>
+      writerOf(spec).write(rows, previous),
     setCheckpoint: (table, checkpoint) => {
       statement(
         `INSERT INTO rm_checkpoints (name, version, position) VALUES (?, ?, ?)

@@ -71,7 +71,6 @@ export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | u
     const recorded: RecordedEvent[] = [];
     let revision = actual === undefined ? 0n : actual + 1n;
     for (const event of events) {
-      if (lookup(event.id) !== undefined) throw eventIdConflict(stream, event.id);
       let position: bigint;
       try {
         const info = insert.run(
@@ -84,7 +83,8 @@ export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | u
         );
         position = BigInt(info.lastInsertRowid);
       } catch (e) {
-        // The unique index has the last word should the lookup ever miss a used id.
+        // The first id was looked up above; a later one already used is caught by the unique
+        // index (stream and revision cannot clash: the write lock is held since the check).
         if (isUniqueViolation(e)) throw eventIdConflict(stream, event.id);
         throw e;
       }
