@@ -98,6 +98,8 @@ export const withLoops = (
  */
 export interface SyncReadModelTransaction {
   checkpoint(table: string): Checkpoint | undefined;
+  /** Every table's checkpoint in one read: an inline append asks on every commit. */
+  allCheckpoints(): ReadonlyMap<string, Checkpoint>;
   load<D>(table: string, keys: readonly string[]): Map<string, Row<D>>;
   /**
    * `previous`: the same rows as `load` returned them in this transaction, if the caller has

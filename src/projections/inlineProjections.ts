@@ -26,7 +26,8 @@ export const projectInlineSync = (
   const events = toProjectedEvents(recorded);
   const last = recorded[recorded.length - 1];
   if (events.length === 0 || last === undefined) return;
-  const checkpoints = projections.map((p) => ({ projection: p, checkpoint: tx.checkpoint(p.name) }));
+  const stored = tx.allCheckpoints();
+  const checkpoints = projections.map((p) => ({ projection: p, checkpoint: stored.get(p.name) }));
   const current = checkpoints.filter((c) => c.checkpoint?.version === c.projection.version);
   const due = current.some(
     (c) => last.position - (c.checkpoint?.position ?? 0n) >= INLINE_CHECKPOINT_INTERVAL,

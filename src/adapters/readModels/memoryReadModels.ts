@@ -31,6 +31,7 @@ export const getMemoryReadModels = (): MemoryReadModels => {
     const staged: (() => void)[] = [];
     const tx: SyncReadModelTransaction = {
       checkpoint: (name) => checkpoints.get(name),
+      allCheckpoints: () => new Map(checkpoints),
       load: <D>(name: string, keys: readonly string[]) => {
         const rows = new Map<string, Row<D>>();
         for (const key of keys) {

@@ -60,6 +60,14 @@ export const getSQLiteReadModels = (db: Database.Database) => {
 
   const sync: SyncReadModelTransaction = {
     checkpoint: readCheckpoint,
+    allCheckpoints: () => {
+      const rows = statement(`SELECT name, version, position FROM rm_checkpoints`).all() as {
+        name: string;
+        version: number;
+        position: number | bigint;
+      }[];
+      return new Map(rows.map((r) => [r.name, { version: r.version, position: BigInt(r.position) }]));
+    },
     load: <D>(table: string, keys: readonly string[]) => {
       const rows = new Map<string, Row<D>>();
       const select = statement(`SELECT "key", revision, doc FROM ${tableName(table)} WHERE "key" = ?`);
