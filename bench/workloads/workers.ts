@@ -19,9 +19,9 @@ const TIMEOUT_MS = 10 * 60_000;
 
 const DURABILITY = {
   sqlite:
-    'SQLite WAL synchronous=FULL: every claim (started, compare-and-set on the revision) and completion is an fsynced, hash-chained event',
+    'SQLite WAL synchronous=FULL: every claim (started, compare-and-set on the revision) and completion is an fsynced, hash-chained event, acknowledged only once on disk (a process commits its concurrent claims and completions together: group commit)',
   postgres:
-    'PostgreSQL fsync=on synchronous_commit=on: every claim (started, compare-and-set on the revision) and completion is a committed, hash-chained event',
+    'PostgreSQL fsync=on synchronous_commit=on: every claim (started, compare-and-set on the revision) and completion is a committed, hash-chained event, acknowledged only once committed (a process commits its concurrent claims and completions together: group commit)',
 } as const;
 
 /** Starts the worker processes and waits until each says it is ready (or that it cannot be). */
@@ -65,12 +65,15 @@ const taskledgerRun = async (kind: 'sqlite' | 'postgres', tasks: number, run: nu
       await engine.create({ id, name: id, type: 'training', project: 'bench' });
       await engine.enqueue({ id, queue });
     });
-    const { children, available } = await startWorkers('taskledgerWorkerChild.ts', (n): TaskledgerWorkerInput => ({
-      url: store.url,
-      id: `bench-worker-${n}`,
-      queue,
-      concurrency: CONCURRENCY,
-    }));
+    const { children, available } = await startWorkers(
+      'taskledgerWorkerChild.ts',
+      (n): TaskledgerWorkerInput => ({
+        url: store.url,
+        id: `bench-worker-${n}`,
+        queue,
+        concurrency: CONCURRENCY,
+      }),
+    );
     if (!available) {
       await stopWorkers(children);
       return undefined;
@@ -80,7 +83,11 @@ const taskledgerRun = async (kind: 'sqlite' | 'postgres', tasks: number, run: nu
     let caughtUp: () => void = () => undefined;
     const live = new Promise<void>((resolve) => (caughtUp = resolve));
     const following = (async () => {
-      for await (const item of engine.subscribe({ from: 'end', filter: { to: ['completed'] }, signal: stop.signal })) {
+      for await (const item of engine.subscribe({
+        from: 'end',
+        filter: { to: ['completed'] },
+        signal: stop.signal,
+      })) {
         if (item.kind === 'caughtUp') caughtUp();
         else if (item.kind === 'change') completed.add(item.taskId);
       }
@@ -110,7 +117,10 @@ const bullmqRun = async (tasks: number, run: number) => {
       await queue.addBulk(
         Array.from({ length: Math.min(1_000, tasks - i) }, (_, k) => ({ name: 'noop', data: { i: i + k } })),
       );
-    const { children } = await startWorkers('bullmqWorkerChild.ts', (): BullMQWorkerInput => ({ queue: name, concurrency: CONCURRENCY }));
+    const { children } = await startWorkers('bullmqWorkerChild.ts', (): BullMQWorkerInput => ({
+      queue: name,
+      concurrency: CONCURRENCY,
+    }));
     const started = performance.now();
     for (const child of children) child.send({ type: 'go' });
     await until(async () => ((await queue.getJobCounts('completed')).completed ?? 0) >= tasks);
@@ -165,7 +175,8 @@ const bullmqSide = async (ctx: BenchContext) => {
  */
 export const workers: Workload = {
   name: 'workers',
-  description: '10,000 no-op tasks by 4 worker processes: engine.worker (SQLite, PostgreSQL) vs BullMQ on Redis',
+  description:
+    '10,000 no-op tasks by 4 worker processes: engine.worker (SQLite, PostgreSQL) vs BullMQ on Redis',
   run: async (ctx) => {
     await taskledgerSide(ctx, 'sqlite');
     await taskledgerSide(ctx, 'postgres');

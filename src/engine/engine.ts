@@ -120,6 +120,10 @@ export const createEngine = (options: EngineOptions): Engine => {
       const { state, revision } = await streams.load(id);
       return { state, revision };
     },
+    lastSeenTask: (id) => {
+      const seen = streams.cached(id);
+      return seen === undefined ? undefined : { state: seen.state, revision: seen.revision };
+    },
     clock,
   });
 

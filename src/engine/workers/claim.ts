@@ -1,6 +1,7 @@
 import type { Task } from '../../domain/task';
 import { isTaskledgerError } from '../../domain/errors';
 import type { WorkerDeps, LoadedTaskState } from './workerDeps';
+import type { CandidateWindow } from './candidates';
 
 /** A task this worker won: the task as it was right after the claim, and the claim's revision. */
 export type Claim = { readonly task: Task; readonly revision: bigint };
@@ -47,7 +48,9 @@ export const claimTask = async (
       { id, worker: request.workerId },
       { actor: request.workerId, expectedRevision: loaded.revision },
     );
-    const claimed = await deps.loadTask(id);
+    // The engine folded its own append: no need to read the task back.
+    const seen = deps.lastSeenTask?.(id);
+    const claimed = seen?.revision === result.revision ? seen : await deps.loadTask(id);
     if (claimed.state.kind !== 'live') return undefined;
     return { task: claimed.state.task, revision: result.revision };
   } catch (error) {
@@ -58,34 +61,36 @@ export const claimTask = async (
 
 export type ClaimRound = {
   readonly claims: readonly Claim[];
-  /** How many queued tasks the read model offered: more than 0 with no claim means others won them. */
-  readonly offered: number;
+  /** How many candidates were tried: more than 0 with no claim means others won them. */
+  readonly tried: number;
+  /** Whether the round listed queued tasks (rather than only using the window's). */
+  readonly listed: boolean;
 };
 
 /**
- * Claims up to `limit` tasks, oldest queued first (the read model's `status_changed` order,
- * which for a queued task is when it was enqueued), trying the next candidate after each lost race.
+ * Claims up to `limit` tasks from the candidate window, all at once: their `started` appends
+ * reach the store together, so its group commit writes them in one transaction (one fsync).
+ * Each is still its own compare-and-set; a lost race only means trying the next candidates.
  */
 export const claimNextTasks = async (
   deps: WorkerDeps,
+  window: CandidateWindow,
   request: ClaimRequest,
   limit: number,
 ): Promise<ClaimRound> => {
-  // A few more candidates than free slots: the first ones are the likeliest to be lost to others.
-  const page = await deps.engine.list({
-    status: ['queued'],
-    queue: [...request.queues],
-    sort_by: 'status_changed asc',
-    page_size: limit + 16,
-    only_fields: ['id'],
-  });
   const claims: Claim[] = [];
-  for (const row of page.tasks) {
-    if (claims.length >= limit || request.stop?.aborted === true) break;
-    const id = row['id'];
-    if (typeof id !== 'string') continue;
-    const claim = await claimTask(deps, id, request);
-    if (claim !== undefined) claims.push(claim);
+  let tried = 0;
+  let listed = false;
+  while (claims.length < limit && request.stop?.aborted !== true) {
+    // At most one list a round: if the read models lag (async projections), a list may offer
+    // only tasks already claimed, and listing again at once would spin.
+    const taken = await window.take(limit - claims.length, !listed);
+    listed ||= taken.listed;
+    if (taken.ids.length === 0) break;
+    tried += taken.ids.length;
+    const won = await Promise.all(taken.ids.map((id) => claimTask(deps, id, request)));
+    for (const claim of won) if (claim !== undefined) claims.push(claim);
+    if (won.includes(undefined)) window.competed();
   }
-  return { claims, offered: page.tasks.length };
+  return { claims, tried, listed };
 };

@@ -1,7 +1,7 @@
 /**
  * A doorbell for the claim loop: `ring` may come at any time, even while nobody waits, and is
  * not lost (it stays rung until the next `wait` takes it). `wait` also ends after `timeoutMs`
- * (the slow fallback look) or when `signal` aborts.
+ * (the slow fallback look) or when `signal` aborts; it resolves `true` only when it was rung.
  */
 export const getDoorbell = () => {
   let rung = false;
@@ -12,14 +12,15 @@ export const getDoorbell = () => {
     waiting?.();
   };
 
-  const wait = (timeoutMs: number, signal?: AbortSignal): Promise<void> =>
-    new Promise<void>((resolve) => {
+  const wait = (timeoutMs: number, signal?: AbortSignal): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
         waiting = undefined;
+        const wasRung = rung;
         rung = false;
-        resolve();
+        resolve(wasRung);
       };
       const timer = setTimeout(done, timeoutMs);
       if (rung || signal?.aborted === true) return done();

@@ -23,8 +23,8 @@ export const isOwnedBy = (task: Task, owner: Owner): boolean =>
 const MAX_ATTEMPTS = 5;
 
 /**
- * Appends for a run only while the task is still the run's: checked on the task's stream and
- * appended at that revision, so a report can never land after a watchdog stopped the task and
+ * Appends for a run only while the task is still the run's: checked on the task's stream (or the
+ * engine's last fold of it, which only ever lags) and appended at that revision, so a report can never land after a watchdog stopped the task and
  * another worker claimed it (a ping or report would make the task look like ours again).
  * Resolves `lost` when the task is no longer ours; a conflict (our own heartbeat, a stop
  * request) just means look again.
@@ -35,7 +35,10 @@ export const appendIfOwned = async (
   send: (expectedRevision: bigint) => Promise<CommandResult>,
 ): Promise<{ kind: 'appended'; result: CommandResult; task: Task } | { kind: 'lost'; task?: Task }> => {
   for (let attempt = 1; ; attempt++) {
-    const loaded = await deps.loadTask(owner.taskId);
+    // First try on what this engine last saw (usually its own last append): the append's revision
+    // check catches anything newer, and the conflict brings a real read.
+    const seen = attempt === 1 ? deps.lastSeenTask?.(owner.taskId) : undefined;
+    const loaded = seen ?? (await deps.loadTask(owner.taskId));
     if (loaded.state.kind !== 'live' || loaded.revision === undefined) return { kind: 'lost' };
     if (!isOwnedBy(loaded.state.task, owner)) return { kind: 'lost', task: loaded.state.task };
     try {

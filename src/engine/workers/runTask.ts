@@ -16,6 +16,8 @@ export type RunningTask = {
   readonly claimRevision: bigint;
   /** Fires the handler's signal (once; the first reason stays). */
   abort(why: AbortWhy): void;
+  /** The handler has come back (its reports and ending may still be being recorded); never rejects. */
+  readonly handled: Promise<void>;
   /** What was recorded for the run; never rejects. */
   readonly done: Promise<Ending>;
 };
@@ -86,17 +88,25 @@ export const runTask = (
     flush: reporter.flush,
   };
 
-  const done = (async (): Promise<Ending> => {
-    let outcome: HandlerOutcome;
+  const outcome = (async (): Promise<HandlerOutcome> => {
     try {
-      outcome = { kind: 'returned', value: await handler(claim.task, ctx) };
+      return { kind: 'returned', value: await handler(claim.task, ctx) };
     } catch (error) {
-      outcome = { kind: 'threw', error };
+      return { kind: 'threw', error };
     }
+  })();
+
+  const done = (async (): Promise<Ending> => {
+    const handlerOutcome = await outcome;
     await heartbeat.stop();
     await reporter.close();
     try {
-      return await recordEnding(deps, owner, endingOf(outcome, abortWhyOf(controller.signal)), claim.task);
+      return await recordEnding(
+        deps,
+        owner,
+        endingOf(handlerOutcome, abortWhyOf(controller.signal)),
+        claim.task,
+      );
     } catch (error) {
       // Not recorded (the store is down, say): the task stays in_progress without heartbeats,
       // and the watchdog will stop it.
@@ -105,5 +115,6 @@ export const runTask = (
     }
   })();
 
-  return { taskId, claimRevision: claim.revision, abort, done };
+  const handled = outcome.then(() => undefined);
+  return { taskId, claimRevision: claim.revision, abort, handled, done };
 };

@@ -6,6 +6,8 @@ import { claimNextTasks, Claim, ClaimRound } from './claim';
 import { runTask, RunningTask } from './runTask';
 import type { TaskHandler } from './taskContext';
 import { getDoorbell } from './doorbell';
+import { getCandidateWindow } from './candidates';
+import { MAX_PAGE_SIZE } from '../queries/listQuery';
 import { pause } from './pause';
 import { followStatusChanges } from './stopSignals';
 import type { Ending } from './ending';
@@ -28,14 +30,25 @@ export type Worker = {
 // After a round in which others won every offered task: look again soon, a little later each time.
 const missPauseMs = (misses: number, pollMs: number) => Math.min(pollMs, 10 * 2 ** Math.min(misses, 8));
 
+// Enough candidates per list for many rounds of claims, and room to spread among competitors.
+const windowSizeFor = (concurrency: number) => Math.min(MAX_PAGE_SIZE, Math.max(64, concurrency * 16));
+
 /**
  * A worker embedded in this process. It learns of queued tasks and stop requests from the
- * engine's subscription, claims oldest first with compare-and-set (claim.ts), and runs each task
+ * engine's subscription, claims from a window of the oldest queued tasks (candidates.ts) with
+ * compare-and-set, several at once in one group commit (claim.ts), and runs each task
  * with heartbeats and batched reports (runTask.ts).
  */
 export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker => {
   const settings = toWorkerSettings(options);
+  // Every run not yet ended, and the newest run of each task (which the task's news is for: an
+  // earlier run of the same task may still be recording its ending when the task is claimed again).
+  const unfinished = new Set<RunningTask>();
   const running = new Map<string, RunningTask>();
+  // Runs whose handler has not come back yet: what `concurrency` bounds. A run whose handler has
+  // returned frees its slot at once, so the next claim and this run's ending reach the store
+  // together and share one group commit.
+  let handling = 0;
   const counts: WorkerStats = {
     claimed: 0,
     running: 0,
@@ -46,15 +59,19 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
     lost: 0,
   };
   const doorbell = getDoorbell();
+  const candidates = getCandidateWindow(deps.engine, settings.queues, windowSizeFor(settings.concurrency));
   const closing = new AbortController();
   const following = new AbortController();
   let runs: Promise<WorkerStats> | undefined;
 
-  const stats = (): WorkerStats => ({ ...counts, running: running.size });
+  const stats = (): WorkerStats => ({ ...counts, running: unfinished.size });
 
-  /** A change from the subscription: a new queued task, or news about one we run. */
+  /** A change from the subscription: a new queued task, a candidate gone, or news about one we run. */
   const onChange = (change: StatusChangeItem) => {
-    if (change.to === 'queued') doorbell.ring();
+    if (change.to === 'queued') {
+      candidates.queued();
+      doorbell.ring();
+    } else if (candidates.forget(change.taskId) && change.to === 'in_progress') candidates.competed();
     const run = running.get(change.taskId);
     if (run === undefined || change.revision <= run.claimRevision) return;
     if (change.event === 'TaskStopRequested') run.abort('stop_requested');
@@ -64,12 +81,19 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
   const start = (claim: Claim, handler: TaskHandler) => {
     const run = runTask(deps, settings, claim, handler);
     running.set(run.taskId, run);
+    unfinished.add(run);
+    handling++;
     counts.claimed++;
     // A claim that was under way when the worker began closing is handed back at once.
     if (closing.signal.aborted && settings.onClose === 'requeue') run.abort('closing');
+    void run.handled.then(() => {
+      handling--;
+      doorbell.ring();
+    });
     void run.done.then((ending) => {
       counts[ending.kind]++;
-      running.delete(run.taskId);
+      unfinished.delete(run);
+      if (running.get(run.taskId) === run) running.delete(run.taskId);
       doorbell.ring();
       try {
         settings.onRunEnded(run.taskId, ending.kind);
@@ -82,7 +106,7 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
   const claimLoop = async (handler: TaskHandler) => {
     let misses = 0;
     while (!closing.signal.aborted) {
-      const free = settings.concurrency - running.size;
+      const free = settings.concurrency - handling;
       if (free <= 0) {
         await doorbell.wait(settings.pollMs, closing.signal);
         continue;
@@ -91,6 +115,7 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
       try {
         round = await claimNextTasks(
           deps,
+          candidates,
           { workerId: settings.id, queues: settings.queues, stop: closing.signal },
           free,
         );
@@ -104,12 +129,15 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
         misses = 0;
         continue;
       }
-      if (round.offered > 0) {
+      // Every candidate lost, but a list was not among them: the window's next ones may do.
+      if (round.tried > 0 && !round.listed) continue;
+      if (round.tried > 0) {
         await doorbell.wait(missPauseMs(++misses, settings.pollMs), closing.signal);
         continue;
       }
       misses = 0;
-      await doorbell.wait(settings.pollMs, closing.signal);
+      // Nothing to claim. Quiet for a whole poll interval: list again in case a change was missed.
+      if (!(await doorbell.wait(settings.pollMs, closing.signal))) candidates.queued();
     }
   };
 
@@ -125,7 +153,7 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
       ]);
       giveUp.abort();
       await claimLoop(handler);
-      while (running.size > 0) await Promise.all([...running.values()].map((run) => run.done));
+      while (unfinished.size > 0) await Promise.all([...unfinished].map((run) => run.done));
       return stats();
     } finally {
       following.abort();
@@ -144,7 +172,7 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
     close: async () => {
       closing.abort();
       doorbell.ring();
-      if (settings.onClose === 'requeue') for (const run of running.values()) run.abort('closing');
+      if (settings.onClose === 'requeue') for (const run of unfinished) run.abort('closing');
       await runs?.catch(() => undefined);
     },
   };

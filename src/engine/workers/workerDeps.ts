@@ -34,5 +34,10 @@ export type WorkerDeps = {
    * claim or a watchdog decision is checked against, where the read models may lag.
    */
   readonly loadTask: (id: string) => Promise<LoadedTaskState>;
+  /**
+   * The task as this engine last folded it, without reading: possibly stale, so only for an
+   * append whose revision check catches that (a conflict sends the caller to `loadTask`).
+   */
+  readonly lastSeenTask?: (id: string) => LoadedTaskState | undefined;
   readonly clock: Clock;
 };

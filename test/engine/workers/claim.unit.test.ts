@@ -1,5 +1,6 @@
 import { testEngine } from '../../support/engine';
 import { claimTask, claimNextTasks } from '../../../src/engine/workers/claim';
+import { getCandidateWindow } from '../../../src/engine/workers/candidates';
 import type { WorkerDeps, LoadedTaskState } from '../../../src/engine/workers/workerDeps';
 import type { Engine } from '../../../src/engine/engine';
 import type { Clock } from '../../../src/engine/clock';
@@ -52,16 +53,21 @@ describe('claiming', () => {
     await engine.close();
   });
 
-  it('takes the oldest queued tasks first, up to the limit, and says how many it was offered', async () => {
+  it('takes the oldest queued tasks first, up to the limit, from one list', async () => {
     const { engine, clock } = testEngine();
     for (const id of ['z', 'y', 'x', 'w']) {
       await queueTasks(engine, [id]);
       clock.advance(1);
     }
     const deps: WorkerDeps = { engine, clock, loadTask: async (id) => readNow(engine, id) };
-    const round = await claimNextTasks(deps, { workerId: 'w1', queues: ['default'] }, 2);
+    const window = getCandidateWindow(engine, ['default'], 10);
+    const round = await claimNextTasks(deps, window, { workerId: 'w1', queues: ['default'] }, 2);
     expect(round.claims.map((c) => c.task.id)).toEqual(['z', 'y']);
-    expect(round.offered).toBe(4);
+    expect(round).toMatchObject({ tried: 2, listed: true });
+    // The rest stay candidates: the next round claims them without listing again.
+    const next = await claimNextTasks(deps, window, { workerId: 'w1', queues: ['default'] }, 5);
+    expect(next.claims.map((c) => c.task.id)).toEqual(['x', 'w']);
+    expect(next).toMatchObject({ tried: 2, listed: false });
     await engine.close();
   });
 });

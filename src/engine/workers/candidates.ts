@@ -1,0 +1,88 @@
+import type { WorkerEngine } from './workerDeps';
+
+/** How long after seeing another worker claim from our queues a worker keeps spreading its picks. */
+export const SPREAD_FOR_MS = 5_000;
+
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+/**
+ * The oldest queued tasks of a worker's queues, as last listed, less those the subscription has
+ * since seen leave `queued`. `list` counts and sorts every queued task, so its cost grows with
+ * the queue: listed once, the window serves many claims and is listed again only when it runs
+ * short (and older tasks may exist beyond it) or something was queued since it ran dry.
+ *
+ * Alone, a worker takes the oldest first. When others claim from the same queues, all of them
+ * taking the oldest would make every worker chase the same few tasks and lose most of its
+ * compare-and-set claims; so while competition is seen, picks are spread at random over the
+ * window (still among the oldest queued, none skipped for long: the window only shrinks).
+ */
+export const getCandidateWindow = (
+  engine: Pick<WorkerEngine, 'list'>,
+  queues: readonly string[],
+  size: number,
+  now: () => number = Date.now,
+  random: () => number = Math.random,
+) => {
+  let ids: string[] = [];
+  // The last list saw every queued task: nothing older waits beyond the window.
+  let complete = false;
+  // Something was queued since the last list: only a new list can offer it.
+  let queuedSince = true;
+  let competedAt = Number.NEGATIVE_INFINITY;
+
+  const refresh = async () => {
+    queuedSince = false;
+    const page = await engine.list({
+      status: ['queued'],
+      queue: [...queues],
+      sort_by: 'status_changed asc',
+      page_size: size,
+      only_fields: ['id'],
+    });
+    ids = page.tasks.map((row) => row['id']).filter(isString);
+    complete = page.next_page_token === '';
+  };
+
+  const spreading = () => now() - competedAt < SPREAD_FOR_MS;
+
+  /** Removes and returns `count` picks (fewer when the window holds fewer). */
+  const pick = (count: number): string[] => {
+    if (!spreading()) return ids.splice(0, count);
+    const picked: string[] = [];
+    while (picked.length < count && ids.length > 0) {
+      const [id] = ids.splice(Math.floor(random() * ids.length), 1);
+      if (id !== undefined) picked.push(id);
+    }
+    return picked;
+  };
+
+  return {
+    /**
+     * Up to `count` task ids to try, listing again first (if `mayList`) when the window cannot
+     * offer that many and a list may find more. `listed` says whether it listed.
+     */
+    take: async (count: number, mayList = true): Promise<{ ids: string[]; listed: boolean }> => {
+      const listed = mayList && ids.length < count && (queuedSince || !complete);
+      if (listed) await refresh();
+      return { ids: pick(count), listed };
+    },
+    /** A task left `queued` (claimed, stopped, deleted…): not a candidate any more. Was it one? */
+    forget: (id: string): boolean => {
+      const at = ids.indexOf(id);
+      if (at >= 0) ids.splice(at, 1);
+      return at >= 0;
+    },
+    /** A task was queued (or queued again): the next time the window runs short, list again. */
+    queued: () => {
+      queuedSince = true;
+    },
+    /** Another worker claims from these queues (or won a task from us): spread for a while. */
+    competed: () => {
+      competedAt = now();
+    },
+    get size() {
+      return ids.length;
+    },
+  };
+};
+export type CandidateWindow = ReturnType<typeof getCandidateWindow>;
