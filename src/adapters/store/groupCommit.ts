@@ -2,6 +2,9 @@
 export type Settled<R> =
   { readonly ok: true; readonly value: R } | { readonly ok: false; readonly error: unknown };
 
+const ok = (): Settled<void> => ({ ok: true, value: undefined });
+const failed = (error: unknown): Settled<void> => ({ ok: false, error });
+
 type Pending<T, R> = { readonly item: T; resolve(value: R): void; reject(error: unknown): void };
 
 export type GroupCommitOptions<T> = {
@@ -9,6 +12,11 @@ export type GroupCommitOptions<T> = {
   readonly maxBatchWeight: number;
   readonly maxBatchSize?: number;
   readonly weigh: (item: T) => number;
+  /**
+   * Runs before each batch is taken: waiting here (for a lock another process holds) lets the
+   * appends submitted meanwhile join this batch. If it throws, the batch fails with its error.
+   */
+  readonly acquire?: () => Promise<void>;
 };
 
 /**
@@ -18,7 +26,7 @@ export type GroupCommitOptions<T> = {
  */
 export const getGroupCommit = <T, R>(
   flush: (items: readonly T[]) => Promise<readonly Settled<R>[]> | readonly Settled<R>[],
-  { maxBatchWeight, maxBatchSize = Number.MAX_SAFE_INTEGER, weigh }: GroupCommitOptions<T>,
+  { maxBatchWeight, maxBatchSize = Number.MAX_SAFE_INTEGER, weigh, acquire }: GroupCommitOptions<T>,
 ) => {
   let queue: Pending<T, R>[] = [];
   let scheduled = false;
@@ -39,8 +47,11 @@ export const getGroupCommit = <T, R>(
 
   const run = async () => {
     scheduled = false;
+    let acquired: Settled<void> = { ok: true, value: undefined };
+    if (acquire !== undefined) acquired = await acquire().then(ok, failed);
     const batch = takeBatch();
     try {
+      if (!acquired.ok) throw acquired.error;
       const outcomes = await flush(batch.map((p) => p.item));
       batch.forEach((pending, i) => {
         const outcome = outcomes[i];

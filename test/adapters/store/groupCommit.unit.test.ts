@@ -18,6 +18,41 @@ describe('getGroupCommit', () => {
     expect(flushes).toEqual([[1, 2, 3]]);
   });
 
+  it('takes the batch only once acquire resolves, so items submitted while it waits join it', async () => {
+    const flushes: number[][] = [];
+    let release: () => void = () => undefined;
+    const group = getGroupCommit<number, string>(
+      (items) => {
+        flushes.push([...items]);
+        return okAll(items);
+      },
+      {
+        maxBatchWeight: 100,
+        weigh: () => 1,
+        acquire: () => new Promise<void>((resolve) => (release = resolve)),
+      },
+    );
+    const first = group.submit(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = [group.submit(2), group.submit(3)];
+    release();
+    expect(await Promise.all([first, ...later])).toEqual(['done 1', 'done 2', 'done 3']);
+    expect(flushes).toEqual([[1, 2, 3]]);
+  });
+
+  it('fails the waiting items when acquire fails, and keeps working after', async () => {
+    let attempts = 0;
+    const group = getGroupCommit<number, string>(okAll, {
+      maxBatchWeight: 100,
+      weigh: () => 1,
+      acquire: async () => {
+        if (attempts++ === 0) throw new Error('lock busy');
+      },
+    });
+    await expect(Promise.all([group.submit(1), group.submit(2)])).rejects.toThrow('lock busy');
+    expect(await group.submit(3)).toBe('done 3');
+  });
+
   it('flushes a lone item on its own', async () => {
     const flushes: number[][] = [];
     const group = getGroupCommit<number, string>(

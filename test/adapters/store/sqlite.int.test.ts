@@ -66,6 +66,38 @@ describe('sqlite store', () => {
     }
   });
 
+  it('waits for the lock without blocking the process, and commits what arrived meanwhile together', async () => {
+    const path = aPath();
+    await getSQLiteEventStore({ path }).close();
+    const other = new Database(path);
+    const count = other.prepare('SELECT count(*) AS n FROM events').pluck();
+    // What another connection sees committed while each append runs: 0 each time = one transaction.
+    const committedBefore: unknown[] = [];
+    const store = getSQLiteEventStore({ path, onAppended: () => void committedBefore.push(count.get()) });
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const first = store.appendToStream('task-a', [anEvent()], { expectedRevision: 'no_stream' });
+      // SQLite's busy handler would sleep inside the call: no timer could fire until it gave up.
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 1);
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      const later = ['task-b', 'task-c'].map((stream) =>
+        store.appendToStream(stream, [anEvent()], { expectedRevision: 'no_stream' }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      clearInterval(timer);
+      expect(ticks).toBeGreaterThan(5);
+      other.exec('COMMIT');
+      const results = await Promise.all([first, ...later]);
+      expect(results.map((r) => r.nextExpectedRevision)).toEqual([0n, 0n, 0n]);
+      expect(committedBefore).toEqual([0, 0, 0]);
+      expect(count.get()).toBe(3);
+    } finally {
+      other.close();
+      await store.close();
+    }
+  });
+
   it('checks each append of one tick against the appends before it in the same transaction', async () => {
     const store = getSQLiteEventStore({ path: aPath() });
     try {

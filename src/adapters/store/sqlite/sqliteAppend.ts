@@ -4,7 +4,7 @@ import { assertExpectedRevision, type ExpectedRevision } from '../../../ports/ex
 import { eventIdConflict } from '../../../ports/storeErrors';
 import { idempotentResult } from '../idempotentAppend';
 import type { Settled } from '../groupCommit';
-import { fromSQLiteError, isUniqueViolation } from './sqliteErrors';
+import { fromSQLiteError, isBusy, isUniqueViolation } from './sqliteErrors';
 
 export type SQLiteAppend = {
   readonly stream: string;
@@ -25,7 +25,11 @@ const column = (row: unknown, name: string): unknown =>
  * state left by the appends before it, inside a savepoint, so one failing append (a conflict,
  * a throwing projection hook) is undone alone and the others still commit.
  */
-export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | undefined) => {
+export const getSQLiteAppender = (
+  db: Database,
+  onAppended: OnSQLiteAppended | undefined,
+  busyTimeoutMs: number,
+) => {
   const safe = (statement: Statement) => statement.safeIntegers(true);
   const byId = safe(
     db.prepare('SELECT stream_name, revision, position, type FROM events WHERE event_id = ?'),
@@ -108,10 +112,32 @@ export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | u
     }
   };
 
-  /** Returns one outcome per append; throws (failing them all) only when the transaction itself fails. */
-  const appendBatch = (batch: readonly SQLiteAppend[]): Settled<AppendResult>[] => {
+  /**
+   * Takes the write lock (BEGIN IMMEDIATE) if it is free right now, without SQLite's busy
+   * handler: that handler sleeps inside the call, and with it the whole process. Returns false
+   * when another connection holds the lock.
+   */
+  const tryBegin = (): boolean => {
+    // Not a prepared statement: SQLite applies busy_timeout when it compiles the pragma.
+    db.pragma('busy_timeout = 0');
     try {
       begin.run();
+      return true;
+    } catch (e) {
+      if (isBusy(e)) return false;
+      throw fromSQLiteError(e);
+    } finally {
+      db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    }
+  };
+
+  /**
+   * Returns one outcome per append; throws (failing them all) only when the transaction itself
+   * fails. `begun`: the caller already holds the write lock (tryBegin).
+   */
+  const appendBatch = (batch: readonly SQLiteAppend[], begun = false): Settled<AppendResult>[] => {
+    try {
+      if (!begun) begin.run();
       const outcomes = batch.map((append): Settled<AppendResult> => {
         if (batch.length === 1) return attempt(append);
         savepoint.run();
@@ -129,5 +155,5 @@ export const getSQLiteAppender = (db: Database, onAppended: OnSQLiteAppended | u
     }
   };
 
-  return { appendBatch };
+  return { appendBatch, tryBegin };
 };

@@ -19,6 +19,8 @@ const sqliteCode = (e: unknown): string | undefined =>
 
 export const isUniqueViolation = (e: unknown) => sqliteCode(e) === 'SQLITE_CONSTRAINT_UNIQUE';
 
+export const isBusy = (e: unknown) => sqliteCode(e)?.startsWith('SQLITE_BUSY') === true;
+
 /** Our errors pass through; an unavailable file or lock becomes `store_unavailable`; anything else is a bug and stays as it is. */
 export const fromSQLiteError = (e: unknown): unknown => {
   if (isTaskledgerError(e)) return e;

@@ -17,6 +17,7 @@ import { fromSQLiteError } from './sqliteErrors';
 import { getSQLiteReads } from './sqliteReads';
 import { migrateSQLiteSchema } from './sqliteSchema';
 import { getSQLiteWaiters } from './sqliteWaiters';
+import { waitForWriteLock } from './sqliteWriteLock';
 
 export type SQLiteEventStoreOptions = {
   readonly path: string;
@@ -68,14 +69,18 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): SQLiteEve
   };
   const reads = getSQLiteReads(db, assertOpen);
   const waiters = getSQLiteWaiters(db, pollIntervalMs);
-  const appender = getSQLiteAppender(db, onAppended);
+  const appender = getSQLiteAppender(db, onAppended, busyTimeoutMs);
   const groupCommit = getGroupCommit<SQLiteAppend, AppendResult>(
     (batch) => {
-      const outcomes = appender.appendBatch(batch);
+      const outcomes = appender.appendBatch(batch, true);
       if (outcomes.some((outcome) => outcome.ok)) waiters.wakeAll();
       return outcomes;
     },
-    { maxBatchWeight: MAX_EVENTS_PER_FLUSH, weigh: (append) => Math.max(1, append.events.length) },
+    {
+      maxBatchWeight: MAX_EVENTS_PER_FLUSH,
+      weigh: (append) => Math.max(1, append.events.length),
+      acquire: () => waitForWriteLock(appender.tryBegin, busyTimeoutMs),
+    },
   );
 
   const appendToStream = async (
