@@ -42,10 +42,13 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
   type A = Required<R> & Optional<O>;
   const isObject = (u: unknown): u is Record<string, unknown> =>
     typeof u === 'object' && u !== null && !Array.isArray(u);
+  const isKnown = (key: string) => key in required || key in optional;
   return new t.Type<A, A, unknown>(
     name,
+    // The same checks as decoding, unknown fields included, so `is` holds exactly when decode succeeds.
     (u): u is A =>
       isObject(u) &&
+      Object.keys(u).every(isKnown) &&
       Object.entries(required).every(([k, c]) => c.is(u[k])) &&
       Object.entries(optional).every(([k, c]) => u[k] === undefined || c.is(u[k])),
     (u, context) => {
@@ -53,7 +56,7 @@ export const strictObject = <R extends t.Props, O extends t.Props = Record<never
       const out: Record<string, unknown> = {};
       const errors: t.Errors = [];
       for (const key of Object.keys(u)) {
-        if (!(key in required) && !(key in optional)) {
+        if (!isKnown(key)) {
           errors.push({
             value: u[key],
             context: [...context, { key, type: t.never, actual: u[key] }],

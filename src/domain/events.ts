@@ -1,5 +1,5 @@
 import * as t from 'io-ts';
-import { Either, left } from 'fp-ts/Either';
+import { Either, left, right } from 'fp-ts/Either';
 import { Status } from './status';
 import { TaskType, Artifact, Parameters, Script, SubStep } from './task';
 import { MetricReport } from './commands';
@@ -133,7 +133,22 @@ export type TaskEventEnvelope = TaskEvent & { readonly metadata: EventMetadata }
 const isTaskEventType = (u: unknown): u is TaskEventType =>
   typeof u === 'string' && Object.prototype.hasOwnProperty.call(eventCodecs, u);
 
-/** Decodes an event read back from a store; the caller turns a failure into `corrupt_event`. */
+type EnvelopeCodec = t.Type<TaskEventEnvelope, TaskEventEnvelope, unknown>;
+
+/** One envelope codec per event type, built once: building it for every event cost more than decoding. */
+const envelopeCodecs = Object.fromEntries(
+  taskEventTypes.map((type) => [
+    type,
+    t.type({ type: t.literal(type), data: eventCodecs[type], metadata: EventMetadata }),
+  ]),
+) as unknown as Record<TaskEventType, EnvelopeCodec>;
+
+/**
+ * Decodes an event read back from a store; the caller turns a failure into `corrupt_event`.
+ * Every event codec decodes a valid input to a value equal to it, so io-ts's `is` (the same
+ * checks, without the context `decode` builds for every field) settles a valid event; only a failing one is
+ * decoded again, for the message naming the field.
+ */
 export const decodeTaskEvent = (input: {
   type: string;
   data: unknown;
@@ -142,15 +157,8 @@ export const decodeTaskEvent = (input: {
   if (!isTaskEventType(input.type)) {
     return left(invalidRequest(`unknown event type ${JSON.stringify(input.type)}`, 'type'));
   }
-  const codec = t.type({
-    type: t.literal(input.type),
-    data: eventCodecs[input.type],
-    metadata: EventMetadata,
-  });
-  return decodeWith(
-    codec as unknown as t.Type<TaskEventEnvelope, TaskEventEnvelope, unknown>,
-    'event',
-  )(input);
+  const codec = envelopeCodecs[input.type];
+  return codec.is(input) ? right(input) : decodeWith(codec, 'event')(input);
 };
 
 /** What a store gives back, as far as decoding needs. */

@@ -13,26 +13,42 @@ const without = <T extends object, K extends keyof T>(value: T, ...keys: K[]): O
   return copy;
 };
 
-const touched = (task: Task, m: EventMetadata): Task => ({
-  ...task,
-  last_update: m.at,
-  last_changed_by: m.actor,
-});
+/**
+ * A copy of the task made for one event, which the steps below change in place: one copy per
+ * event however many fields move (a copy per step was most of what folding a log cost). Nested
+ * objects and arrays are still replaced, never changed: the previous task shares them.
+ */
+type Draft = Task;
+
+const touch = (task: Draft, m: EventMetadata): void => {
+  task.last_update = m.at;
+  task.last_changed_by = m.actor;
+};
+
+const touched = (task: Task, m: EventMetadata): Task => {
+  const next = { ...task };
+  touch(next, m);
+  return next;
+};
 
 /** A worker's ping or report: what `stop` reads to tell a live worker from a gone one. */
-const reportedBy = (task: Task, worker: string | undefined, m: EventMetadata): Task =>
-  worker === undefined ? task : { ...task, worker, last_worker_report: m.at };
+const reportBy = (task: Draft, worker: string | undefined, m: EventMetadata): void => {
+  if (worker === undefined) return;
+  task.worker = worker;
+  task.last_worker_report = m.at;
+};
 
 /** The fields every status change writes. */
-const changeStatus = (task: Task, change: StatusChange, m: EventMetadata): Task => ({
+const changeStatus = (task: Draft, change: StatusChange, m: EventMetadata): void => {
   // A new phase starts its phase_version over.
-  ...touched(change.from === change.to ? task : without(task, 'phase_version'), m),
-  status: change.to,
-  status_reason: change.status_reason,
-  status_message: change.status_message,
-  status_changed: m.at,
-  is_cancelable: isCancelable(change.to),
-});
+  if (change.from !== change.to) delete task.phase_version;
+  touch(task, m);
+  task.status = change.to;
+  task.status_reason = change.status_reason;
+  task.status_message = change.status_message;
+  task.status_changed = m.at;
+  task.is_cancelable = isCancelable(change.to);
+};
 
 const created = (data: EventData<'TaskCreated'>, m: EventMetadata): Task => ({
   id: data.id,
@@ -62,6 +78,7 @@ const created = (data: EventData<'TaskCreated'>, m: EventMetadata): Task => ({
   ...(data.script === undefined ? {} : { script: data.script }),
 });
 
+// Edits spread their changes (never Object.assign: a stored `__proto__` key must stay a plain field).
 const edited = (task: Task, { changes }: EventData<'TaskEdited'>): Task => {
   const { parameters, output_destination, ...plain } = changes;
   return {
@@ -83,18 +100,17 @@ const updated = (task: Task, { changes }: EventData<'TaskUpdated'>): Task => {
   };
 };
 
-const started = (task: Task, data: EventData<'TaskStarted'>, m: EventMetadata): Task => {
+const start = (task: Draft, data: EventData<'TaskStarted'>, m: EventMetadata): void => {
   // A repeated `started` keeps the earliest start; a new run starts the clock again.
   const keepsStart = data.from === 'in_progress' && task.started !== undefined;
-  const next = changeStatus(without(task, 'completed', 'active_duration'), data, m);
-  return reportedBy(
-    { ...next, started: keepsStart && task.started !== undefined ? task.started : m.at },
-    data.worker,
-    m,
-  );
+  delete task.completed;
+  delete task.active_duration;
+  changeStatus(task, data, m);
+  if (!keepsStart) task.started = m.at;
+  reportBy(task, data.worker, m);
 };
 
-const reset = (task: Task, data: EventData<'TaskReset'>, m: EventMetadata): Task => {
+const reset = (task: Draft, data: EventData<'TaskReset'>, m: EventMetadata): Task => {
   const cleared = without(
     task,
     'last_iteration',
@@ -108,9 +124,10 @@ const reset = (task: Task, data: EventData<'TaskReset'>, m: EventMetadata): Task
     'active_duration',
     'completion_details',
   );
+  changeStatus(cleared, data, m);
   const { result: _result, error: _error, ...output } = task.output;
   const base: Task = {
-    ...changeStatus(cleared, data, m),
+    ...cleared,
     last_metrics: {},
     output,
     progress_percentage: 0,
@@ -147,115 +164,132 @@ export const evolve = (state: TaskState, event: TaskEventEnvelope): TaskState =>
     case 'TaskDeleted':
       return state.kind === 'live' ? { kind: 'deleted', task: touched(state.task, m) } : state;
     default:
-      return whenLive(state, (task) => live(evolveLive(task, event, m)));
+      return whenLive(state, (task) => live(evolveLive({ ...task }, event, m)));
   }
 };
 
-const evolveLive = (task: Task, event: TaskEventEnvelope, m: EventMetadata): Task => {
+/** The next task after `event`: mostly `task` itself, changed in place (see Draft). */
+const evolveLive = (task: Draft, event: TaskEventEnvelope, m: EventMetadata): Task => {
   switch (event.type) {
     case 'TaskCreated':
     case 'TaskDeleted':
       return task;
-    case 'TaskEdited':
-      return touched(edited(task, event.data), m);
-    case 'TaskUpdated':
-      return touched(updated(task, event.data), m);
-    case 'TaskEnqueued':
-      return {
-        ...changeStatus(task, event.data, m),
-        queue: event.data.queue ?? 'default',
-        ...(event.data.enqueue_status === undefined ? {} : { enqueue_status: event.data.enqueue_status }),
-        system_tags: task.system_tags.filter((tag) => tag !== SystemTag.development),
-      };
+    case 'TaskEdited': {
+      const next = edited(task, event.data);
+      touch(next, m);
+      return next;
+    }
+    case 'TaskUpdated': {
+      const next = updated(task, event.data);
+      touch(next, m);
+      return next;
+    }
+    case 'TaskEnqueued': {
+      const { queue, enqueue_status } = event.data;
+      changeStatus(task, event.data, m);
+      task.queue = queue ?? 'default';
+      if (enqueue_status !== undefined) task.enqueue_status = enqueue_status;
+      task.system_tags = task.system_tags.filter((tag) => tag !== SystemTag.development);
+      return task;
+    }
     case 'TaskDequeued':
-      return changeStatus(without(task, 'enqueue_status'), event.data, m);
+      delete task.enqueue_status;
+      changeStatus(task, event.data, m);
+      return task;
     case 'TaskStarted':
-      return started(task, event.data, m);
+      start(task, event.data, m);
+      return task;
     case 'TaskStopRequested':
     case 'TaskClosed':
-      return changeStatus(task, event.data, m);
+      changeStatus(task, event.data, m);
+      return task;
     case 'TaskStopped':
-      return reportedBy({ ...changeStatus(task, event.data, m), completed: m.at }, event.data.worker, m);
+      changeStatus(task, event.data, m);
+      task.completed = m.at;
+      reportBy(task, event.data.worker, m);
+      return task;
     case 'TaskFailed':
-      return failed(task, event, m);
+      fail(task, event, m);
+      return task;
     case 'TaskCompleted':
-      return completed(task, event, m);
+      complete(task, event, m);
+      return task;
     case 'TaskPublished':
-      return { ...changeStatus(task, event.data, m), published: m.at };
+      changeStatus(task, event.data, m);
+      task.published = m.at;
+      return task;
     case 'TaskReset':
       return reset(task, event.data, m);
-    case 'TaskArchived':
-      return {
-        ...changeStatus(event.data.from === 'queued' ? without(task, 'enqueue_status') : task, event.data, m),
-        system_tags: task.system_tags.includes(SystemTag.archived)
-          ? task.system_tags
-          : [...task.system_tags, SystemTag.archived],
-      };
+    case 'TaskArchived': {
+      const { system_tags } = task;
+      if (event.data.from === 'queued') delete task.enqueue_status;
+      changeStatus(task, event.data, m);
+      task.system_tags = system_tags.includes(SystemTag.archived)
+        ? system_tags
+        : [...system_tags, SystemTag.archived];
+      return task;
+    }
     case 'TaskPinged':
-      return alive(reportedBy(task, event.data.worker, m), m);
+      reportBy(task, event.data.worker, m);
+      keepAlive(task, m);
+      return task;
     case 'MetricsReported': {
       const last_iteration = maxIteration(event.data.metrics, task.last_iteration);
-      return alive(
-        {
-          ...reportedBy(task, event.data.worker, m),
-          last_metrics: foldMetrics(task.last_metrics, event.data.metrics, m.at),
-          ...(last_iteration === undefined ? {} : { last_iteration }),
-        },
-        m,
-      );
+      reportBy(task, event.data.worker, m);
+      task.last_metrics = foldMetrics(task.last_metrics, event.data.metrics, m.at);
+      if (last_iteration !== undefined) task.last_iteration = last_iteration;
+      keepAlive(task, m);
+      return task;
     }
     case 'ProgressReported':
-      return alive(progressed(reportedBy(task, event.data.worker, m), event.data, m), m);
+      reportBy(task, event.data.worker, m);
+      progress(task, event.data, m);
+      keepAlive(task, m);
+      return task;
     case 'ExecutionReported':
-      return alive(
-        event.data.phase_version === undefined
-          ? reportedBy(task, event.data.worker, m)
-          : { ...reportedBy(task, event.data.worker, m), phase_version: event.data.phase_version },
-        m,
-      );
+      reportBy(task, event.data.worker, m);
+      if (event.data.phase_version !== undefined) task.phase_version = event.data.phase_version;
+      keepAlive(task, m);
+      return task;
     case 'ArtifactsAdded':
-      return touched(
-        { ...reportedBy(task, event.data.worker, m), execution: withArtifacts(task, event.data.artifacts) },
-        m,
-      );
+      reportBy(task, event.data.worker, m);
+      task.execution = withArtifacts(task, event.data.artifacts);
+      touch(task, m);
+      return task;
   }
 };
 
 /** A ping or report: the task is alive now, and its active duration moves. */
-const alive = (task: Task, m: EventMetadata): Task => {
+const keepAlive = (task: Draft, m: EventMetadata): void => {
   const duration = activeDuration(task, m.at);
-  return { ...touched(task, m), ...(duration === undefined ? {} : { active_duration: duration }) };
+  touch(task, m);
+  if (duration !== undefined) task.active_duration = duration;
 };
 
-const failed = (task: Task, event: TaskEventOf<'TaskFailed'>, m: EventMetadata): Task => {
+const fail = (task: Draft, event: TaskEventOf<'TaskFailed'>, m: EventMetadata): void => {
   const { error, worker } = event.data;
-  const next = reportedBy({ ...changeStatus(task, event.data, m), completed: m.at }, worker, m);
-  return error === undefined
-    ? next
-    : { ...next, output: { ...next.output, error }, error_messages: [...next.error_messages, error] };
+  changeStatus(task, event.data, m);
+  task.completed = m.at;
+  reportBy(task, worker, m);
+  if (error === undefined) return;
+  task.output = { ...task.output, error };
+  task.error_messages = [...task.error_messages, error];
 };
 
-const completed = (task: Task, event: TaskEventOf<'TaskCompleted'>, m: EventMetadata): Task => {
+const complete = (task: Draft, event: TaskEventOf<'TaskCompleted'>, m: EventMetadata): void => {
   const { result, completion_details, worker } = event.data;
-  return reportedBy(
-    {
-      ...changeStatus(task, event.data, m),
-      completed: m.at,
-      progress_percentage: 100,
-      ...(result === undefined ? {} : { output: { ...task.output, result } }),
-      ...(completion_details === undefined ? {} : { completion_details }),
-    },
-    worker,
-    m,
-  );
+  changeStatus(task, event.data, m);
+  task.completed = m.at;
+  task.progress_percentage = 100;
+  if (result !== undefined) task.output = { ...task.output, result };
+  if (completion_details !== undefined) task.completion_details = completion_details;
+  reportBy(task, worker, m);
 };
 
-const progressed = (task: Task, data: EventData<'ProgressReported'>, m: EventMetadata): Task => ({
-  ...task,
-  progress_percentage: nextProgress(task.status, task.progress_percentage, data.percentage),
-  sub_steps:
-    data.sub_step === undefined ? task.sub_steps : [...task.sub_steps, { name: data.sub_step, at: m.at }],
-});
+const progress = (task: Draft, data: EventData<'ProgressReported'>, m: EventMetadata): void => {
+  task.progress_percentage = nextProgress(task.status, task.progress_percentage, data.percentage);
+  if (data.sub_step !== undefined) task.sub_steps = [...task.sub_steps, { name: data.sub_step, at: m.at }];
+};
 
 const withArtifacts = (
   task: Task,

@@ -29,16 +29,24 @@ export const foldMetric = (stats: MetricStats | undefined, report: MetricReport,
       mean_value: value,
     };
   }
-  const count = stats.count + 1;
-  const last = isLater({ iteration, timestamp }, stats) ? { value, iteration, timestamp } : {};
-  return {
-    ...stats,
-    ...last,
-    ...(value < stats.min_value ? { min_value: value, min_value_iteration: iteration } : {}),
-    ...(value > stats.max_value ? { max_value: value, max_value_iteration: iteration } : {}),
-    count,
-    mean_value: stats.mean_value + (value - stats.mean_value) / count,
-  };
+  // One copy per report: this runs for every metric of every report a log replays.
+  const next = { ...stats };
+  if (isLater({ iteration, timestamp }, stats)) {
+    next.value = value;
+    next.iteration = iteration;
+    next.timestamp = timestamp;
+  }
+  if (value < stats.min_value) {
+    next.min_value = value;
+    next.min_value_iteration = iteration;
+  }
+  if (value > stats.max_value) {
+    next.max_value = value;
+    next.max_value_iteration = iteration;
+  }
+  next.count = stats.count + 1;
+  next.mean_value = stats.mean_value + (value - stats.mean_value) / next.count;
+  return next;
 };
 
 const pairCount = (metrics: LastMetrics) =>
@@ -51,12 +59,16 @@ export const foldMetrics = (
   at: string,
 ): LastMetrics => {
   const next: Record<string, Record<string, MetricStats>> = { ...metrics };
-  let pairs = pairCount(metrics);
+  // Counted only when a report brings a new pair: most reports move pairs the task already has.
+  let pairs: number | undefined;
   for (const report of reports) {
     const variants = next[report.metric] ?? {};
     const stats = variants[report.variant];
-    if (stats === undefined && pairs >= MAX_METRIC_PAIRS) continue;
-    if (stats === undefined) pairs++;
+    if (stats === undefined) {
+      pairs ??= pairCount(metrics);
+      if (pairs >= MAX_METRIC_PAIRS) continue;
+      pairs++;
+    }
     next[report.metric] = { ...variants, [report.variant]: foldMetric(stats, report, at) };
   }
   return next;

@@ -79,6 +79,12 @@ export interface EventStore {
   /** A missing stream reads as empty. */
   readStream(stream: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>;
   readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>;
+  /**
+   * Optional: `readAll` a batch at a time (each at most `batchSize` events, never empty), for
+   * readers that work in batches anyway — one await per batch instead of one per event, which
+   * a rebuild of millions of events notices. `readAllInBatches` falls back to grouping `readAll`.
+   */
+  readAllBatches?(options?: ReadAllOptions): AsyncIterable<readonly RecordedEvent[]>;
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<SubscriptionMessage>;
   close(): Promise<void>;
 }
@@ -88,3 +94,24 @@ export const matchesFilter = (filter: EventFilter | undefined, event: { type: st
   ((filter.eventTypes === undefined || filter.eventTypes.includes(event.type)) &&
     (filter.streamPrefixes === undefined ||
       filter.streamPrefixes.some((p) => event.streamName.startsWith(p))));
+
+/** `readAll` in batches of at most `batchSize` (default 1,000): the store's own when it has them. */
+export async function* readAllInBatches(
+  store: EventStore,
+  options: ReadAllOptions = {},
+): AsyncIterable<readonly RecordedEvent[]> {
+  if (store.readAllBatches !== undefined) {
+    yield* store.readAllBatches(options);
+    return;
+  }
+  const size = options.batchSize ?? 1_000;
+  let batch: RecordedEvent[] = [];
+  for await (const event of store.readAll(options)) {
+    batch.push(event);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}

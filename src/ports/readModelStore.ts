@@ -109,6 +109,16 @@ export interface SyncReadModelTransaction {
   setCheckpoint(table: string, checkpoint: Checkpoint): void;
 }
 
+export type TransactionOptions = {
+  /**
+   * false: a crash may lose this commit (never half of it), and a store need not wait for the
+   * disk (SQLite: synchronous NORMAL for it). For catch-up and rebuild batches: their rows are
+   * derived from the log and their checkpoint commits with them, so a lost commit is only redone
+   * by the next catch-up; the next durable commit makes the earlier ones durable too.
+   */
+  readonly durable?: boolean;
+};
+
 /**
  * Where read models live: memory, SQLite or PostgreSQL. Each projection gets a table of
  * `(key, position, doc, columns…)` and a checkpoint; queries filter and sort on the columns.
@@ -116,10 +126,17 @@ export interface SyncReadModelTransaction {
 export interface ReadModelStore {
   /** Creates the tables (idempotent). */
   prepare(tables: readonly TableSpec[]): Promise<void>;
-  transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   checkpoint(table: string): Promise<Checkpoint | undefined>;
   /** Drops every row and the checkpoint: the start of a rebuild. */
   clear(table: string): Promise<void>;
+  /**
+   * Optional: `work` refills `tables` from empty (a rebuild), and the store may trade what only
+   * live traffic needs for throughput meanwhile — SQLite drops their indexes and sorts each once
+   * at the end, instead of updating it for every row, and checkpoints its WAL less often.
+   * Queries still answer meanwhile, only slower.
+   */
+  bulkRefill?<T>(tables: readonly TableSpec[], work: () => Promise<T>): Promise<T>;
   get<D>(table: string, key: string): Promise<D | undefined>;
   query<D>(table: string, query: RowQuery): Promise<RowPage<D>>;
   close(): Promise<void>;

@@ -38,7 +38,8 @@ export const applyBatch = async (
   readMissing: ReadMissing,
   { checkpoint }: BatchOptions = {},
 ): Promise<void> => {
-  const taskIds = [...new Set(events.map((e) => e.taskId))];
+  const named = new Set(events.map((e) => e.taskId));
+  const taskIds = [...named];
   // Every touched row of every target in one read: the task index finds gaps, the others fold.
   const loaded = await tx.loadMany([...new Set([taskIndex.name, ...targets.map((p) => p.name)])], taskIds);
   const indexRows = loaded.get(taskIndex.name) ?? new Map<string, Row<unknown>>();
@@ -52,7 +53,7 @@ export const applyBatch = async (
     if (keys.length === 0) continue;
     let rows = loaded.get(projection.name) ?? new Map<string, Row<unknown>>();
     // A gap can bring in a task the batch itself did not name.
-    const unloaded = keys.filter((k) => !taskIds.includes(k));
+    const unloaded = keys.filter((k) => !named.has(k));
     if (unloaded.length > 0)
       rows = new Map([...rows, ...(await tx.load<unknown>(projection.name, unloaded))]);
     const changed = foldBatch(projection, rows, all);

@@ -8,9 +8,13 @@ export const isTaskStream = (streamName: string) => streamName.startsWith(TASK_S
 export const taskIdOf = (streamName: string) => streamName.slice(TASK_STREAM_PREFIX.length);
 
 /** The keys (task ids) a batch touches for one projection. */
-export const keysFor = <D>(projection: Projection<D>, events: readonly ProjectedEvent[]): string[] => [
-  ...new Set(events.filter((e) => projection.handles.has(e.type)).map((e) => e.taskId)),
-];
+export const keysFor = <D>(projection: Projection<D>, events: readonly ProjectedEvent[]): string[] => {
+  const keys = new Set<string>();
+  for (const event of events) if (projection.handles.has(event.type)) keys.add(event.taskId);
+  return [...keys];
+};
+
+type Folding<D> = { doc: D | undefined; revision: bigint };
 
 /**
  * Folds a batch into the rows it touches. Pure: rows in, changed rows out. An event at or before
@@ -22,10 +26,18 @@ export const foldBatch = <D>(
   rows: ReadonlyMap<string, Row<D>>,
   events: readonly ProjectedEvent[],
 ): Map<string, Row<D>> => {
-  const changed = new Map<string, Row<D>>();
+  // A changed row is this function's own object, moved on in place by each later event of its task.
+  const changed = new Map<string, Folding<D>>();
   for (const event of events) {
     if (!projection.handles.has(event.type)) continue;
-    const row = changed.get(event.taskId) ?? rows.get(event.taskId);
+    const folding = changed.get(event.taskId);
+    if (folding !== undefined) {
+      if (event.revision <= folding.revision) continue;
+      folding.doc = projection.evolve(folding.doc, event);
+      folding.revision = event.revision;
+      continue;
+    }
+    const row = rows.get(event.taskId);
     if (row !== undefined && event.revision <= row.revision) continue;
     changed.set(event.taskId, { doc: projection.evolve(row?.doc, event), revision: event.revision });
   }

@@ -1,4 +1,5 @@
 import type { EventStore, RecordedEvent } from '../ports/eventStore';
+import { readAllInBatches } from '../ports/eventStore';
 import type { ReadModelStore } from '../ports/readModelStore';
 import { streamNameOf } from '../domain/task';
 import type { AnyProjection } from './projection';
@@ -61,19 +62,24 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
       })),
     );
 
-  /** One batch, one read-model transaction: rows and checkpoints move together. */
+  /**
+   * One batch, one read-model transaction: rows and checkpoints move together. `durable: false`
+   * for catch-up batches (see TransactionOptions): a rebuild commits a thousand of them.
+   */
   const apply = async (
     targets: readonly AnyProjection[],
     batch: readonly RecordedEvent[],
-    version?: number,
+    { version, durable }: { version?: number; durable?: boolean } = {},
   ) => {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
     const events = toProjectedEvents(batch);
-    await readModels.transaction((tx) =>
-      applyBatch(tx, targets, events, readMissing, {
-        checkpoint: { position: last.position, ...(version === undefined ? {} : { version }) },
-      }),
+    await readModels.transaction(
+      (tx) =>
+        applyBatch(tx, targets, events, readMissing, {
+          checkpoint: { position: last.position, ...(version === undefined ? {} : { version }) },
+        }),
+      durable === undefined ? undefined : { durable },
     );
     for (const listener of applied) listener();
   };
@@ -87,22 +93,16 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     const states = await checkpointsOf(targets);
     const from = min(states.map((s) => s.checkpoint?.position ?? 0n));
     const head = onProgress === undefined ? 0n : await headPosition(store);
-    let batch: RecordedEvent[] = [];
     let events = 0;
     let position = from;
-    const flush = async () => {
-      await apply(targets, batch, version);
+    for await (const batch of readAllInBatches(store, { fromPosition: from + 1n, batchSize })) {
+      await apply(targets, batch, { ...(version === undefined ? {} : { version }), durable: false });
       events += batch.length;
       position = batch[batch.length - 1]?.position ?? position;
       onProgress?.({ position, head, events });
-      batch = [];
-    };
-    for await (const event of store.readAll({ fromPosition: from + 1n, batchSize })) {
-      batch.push(event);
-      if (batch.length >= batchSize) await flush();
     }
-    await flush();
     if (events === 0) {
+      onProgress?.({ position, head, events });
       // Nothing new: still record each target as current at this code version.
       await readModels.transaction(async (tx) => {
         for (const s of states) {
@@ -131,7 +131,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     // Waiting for the head first makes every event committed before the rebuild readable to it
     // (PostgreSQL only reads positions no writer in flight can still fill in).
     await headPosition(store);
-    const first = await catchUp(targets, onProgress, REBUILDING);
+    const refill = () => catchUp(targets, onProgress, REBUILDING);
+    const first = await (readModels.bulkRefill?.(targets.map(tableOf), refill) ?? refill());
     await readModels.transaction(async (tx) => {
       for (const p of targets)
         await tx.setCheckpoint(p.name, { version: p.version, position: first.position });

@@ -16,16 +16,30 @@ export const projections: readonly AnyProjection[] = [
 export const projectionNamed = (name: string): AnyProjection | undefined =>
   projections.find((p) => p.name === name);
 
-/** What a read-model store needs to keep a projection's rows: its table name and columns. */
-export const tableOf = <D>(projection: Projection<D>): TableSpec => ({
-  name: projection.name,
-  columns: Object.entries(projection.columns).map(([name, column]) => ({
-    name,
-    type: column.type,
-    indexed: column.indexed === true,
-  })),
-  values: (doc) =>
-    Object.fromEntries(
-      Object.entries(projection.columns).map(([name, column]) => [name, column.of(doc as D)]),
-    ),
-});
+const tables = new WeakMap<object, TableSpec>();
+
+/**
+ * What a read-model store needs to keep a projection's rows: its table name and columns. One
+ * per projection, made once: every batch asks for it, and `values` runs for every row written.
+ */
+export const tableOf = <D>(projection: Projection<D>): TableSpec => {
+  let table = tables.get(projection);
+  if (table === undefined) {
+    const columns = Object.entries(projection.columns);
+    table = {
+      name: projection.name,
+      columns: columns.map(([name, column]) => ({
+        name,
+        type: column.type,
+        indexed: column.indexed === true,
+      })),
+      values: (doc) => {
+        const values: Record<string, string | number> = {};
+        for (const [name, column] of columns) values[name] = column.of(doc as D);
+        return values;
+      },
+    };
+    tables.set(projection, table);
+  }
+  return table;
+};

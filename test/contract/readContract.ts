@@ -1,4 +1,5 @@
 import type { EventStore } from '../../src/ports/eventStore';
+import { readAllInBatches } from '../../src/ports/eventStore';
 import {
   anEvent,
   collect,
@@ -96,6 +97,15 @@ export const describeReadContract = <S extends EventStore>({ store }: ContractCo
       expect(idsOf(await collect(store().readAll({ filter, batchSize: 1, maxCount: 5 })))).toEqual(
         idsOf(appended.slice(0, 5)),
       );
+    });
+
+    it('reads in batches (its own readAllBatches, or readAll grouped): the same events, none empty, none too big', async () => {
+      const { appended, filter } = await appendMixed();
+      const batches = await collect(readAllInBatches(store(), { filter, batchSize: 3 }));
+      expect(idsOf(batches.flat())).toEqual(idsOf(appended));
+      expect(batches.every((b) => b.length > 0 && b.length <= 3)).toBe(true);
+      const capped = await collect(readAllInBatches(store(), { filter, batchSize: 2, maxCount: 5 }));
+      expect(idsOf(capped.flat())).toEqual(idsOf(appended.slice(0, 5)));
     });
 
     it('filters by event type and by stream prefix, together or apart', async () => {

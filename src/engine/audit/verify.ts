@@ -1,4 +1,5 @@
 import type { EventStore } from '../../ports/eventStore';
+import { readAllInBatches } from '../../ports/eventStore';
 import { TASK_STREAM_PREFIX } from '../../domain/task';
 import type { Status } from '../../domain/status';
 import type { Target } from '../../domain/machine';
@@ -74,24 +75,27 @@ export const verifyLog = async (store: EventStore, options: VerifyOptions = {}):
   let position = 0n;
   let first: bigint | undefined;
 
-  for await (const recorded of store.readAll({ filter, batchSize })) {
-    events++;
-    position = recorded.position;
-    first ??= position;
-    if (onProgress !== undefined && events % progressEvery === 0)
-      onProgress({ events, first, position, head });
-    const stream = recorded.streamName;
-    const previous = streams.get(stream);
-    if (previous === BROKEN) continue;
-    const step = auditEvent(stream, previous, recorded);
-    const where = { stream, position: recorded.position, revision: recorded.revision };
-    if (!step.ok) {
-      streams.set(stream, BROKEN);
-      breaks.push({ ...where, problem: step.problem, message: step.message });
-      continue;
+  // A batch per await, not an event per await: verify reads the whole log.
+  for await (const batch of readAllInBatches(store, { filter, batchSize })) {
+    for (const recorded of batch) {
+      events++;
+      position = recorded.position;
+      first ??= position;
+      if (onProgress !== undefined && events % progressEvery === 0)
+        onProgress({ events, first, position, head });
+      const stream = recorded.streamName;
+      const previous = streams.get(stream);
+      if (previous === BROKEN) continue;
+      const step = auditEvent(stream, previous, recorded);
+      const where = { stream, position: recorded.position, revision: recorded.revision };
+      if (!step.ok) {
+        streams.set(stream, BROKEN);
+        breaks.push({ ...where, problem: step.problem, message: step.message });
+        continue;
+      }
+      streams.set(stream, step.next);
+      if (step.forced) forced.push({ ...where, ...step.forced });
     }
-    streams.set(stream, step.next);
-    if (step.forced) forced.push({ ...where, ...step.forced });
   }
   // The read is done: everything up to the head has been seen, whatever the last task event was.
   const end = head > position ? head : position;

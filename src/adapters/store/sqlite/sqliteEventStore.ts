@@ -120,6 +120,7 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): SQLiteEve
     appendToStream,
     readStream: reads.readStream,
     readAll: reads.readAll,
+    readAllBatches: reads.readAllBatches,
     subscribeToAll,
     close,
     database: db,

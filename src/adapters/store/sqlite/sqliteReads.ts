@@ -5,7 +5,7 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
 } from '../../../ports/eventStore';
-import { EVENT_COLUMNS, toRecordedEvent } from './sqliteRows';
+import { EVENT_COLUMNS, toRecordedEventFromRaw } from './sqliteRows';
 import { fromSQLiteError } from './sqliteErrors';
 
 const STREAM_BATCH = 500;
@@ -23,7 +23,8 @@ const filterSql = (filter: EventFilter | undefined) =>
  * open across a `yield` (which would block this connection's writes) and memory holds one batch.
  */
 export const getSQLiteReads = (db: Database, assertOpen: () => void) => {
-  const prepare = (sql: string) => db.prepare(sql).safeIntegers(true);
+  // Raw rows (arrays, not objects): a read is mostly building rows, and a rebuild reads them all.
+  const prepare = (sql: string) => db.prepare(sql).safeIntegers(true).raw(true);
   const forwards = prepare(
     `SELECT ${EVENT_COLUMNS} FROM events
      WHERE stream_name = @stream AND revision >= @from AND revision <= @to ORDER BY revision LIMIT @limit`,
@@ -44,12 +45,14 @@ export const getSQLiteReads = (db: Database, assertOpen: () => void) => {
     }
     return statement;
   };
-  const headStatement = prepare('SELECT coalesce(max(position), 0) AS position FROM events');
+  const headStatement = db
+    .prepare('SELECT coalesce(max(position), 0) AS position FROM events')
+    .safeIntegers(true);
 
   const run = (statement: Statement, params: Record<string, unknown>): RecordedEvent[] => {
     assertOpen();
     try {
-      return statement.all(params).map(toRecordedEvent);
+      return statement.all(params).map(toRecordedEventFromRaw);
     } catch (e) {
       throw fromSQLiteError(e);
     }
@@ -72,7 +75,7 @@ export const getSQLiteReads = (db: Database, assertOpen: () => void) => {
     }
   }
 
-  async function* readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+  async function* readAllBatches(options: ReadAllOptions = {}): AsyncIterable<readonly RecordedEvent[]> {
     const { maxCount = Number.MAX_SAFE_INTEGER, batchSize = ALL_BATCH, filter } = options;
     assertOpen();
     const statement = allStatement(filter);
@@ -85,12 +88,16 @@ export const getSQLiteReads = (db: Database, assertOpen: () => void) => {
     while (left > 0) {
       const limit = Math.min(batchSize, left);
       const batch = run(statement, { from, limit, ...filterParams });
-      for (const event of batch) yield event;
+      if (batch.length > 0) yield batch;
       left -= batch.length;
       const last = batch[batch.length - 1];
       if (batch.length < limit || last === undefined) return;
       from = last.position + 1n;
     }
+  }
+
+  async function* readAll(options: ReadAllOptions = {}): AsyncIterable<RecordedEvent> {
+    for await (const batch of readAllBatches(options)) for (const event of batch) yield event;
   }
 
   const headPosition = (): bigint => {
@@ -100,5 +107,5 @@ export const getSQLiteReads = (db: Database, assertOpen: () => void) => {
     return typeof position === 'bigint' ? position : 0n;
   };
 
-  return { readStream, readAll, headPosition };
+  return { readStream, readAll, readAllBatches, headPosition };
 };
