@@ -8,6 +8,8 @@ import type {
   TableSpec,
   TableWrite,
 } from '../../ports/readModelStore';
+import { getPostgresInlineSql } from './postgresInlineSql';
+import { getUpsertCtes, postgresTable } from './postgresRowSql';
 import { buildRowQuery, identifier, postgresDialect } from './sqlDialect';
 
 type Queryable = Pick<PoolClient, 'query'>;
@@ -17,8 +19,9 @@ type Queryable = Pick<PoolClient, 'query'>;
  * the append's own transaction (through the client the store hands them).
  */
 export const getPostgresReadModels = (pool: Pool, schema: string) => {
-  const table = (name: string) => `${identifier(schema)}.${identifier(`rm_${name}`)}`;
+  const table = (name: string) => postgresTable(schema, name);
   const checkpointTable = `${identifier(schema)}.rm_checkpoints`;
+  const upsertCtes = getUpsertCtes(schema);
 
   const readCheckpoint = async (db: Queryable, name: string): Promise<Checkpoint | undefined> => {
     const result = await db.query<{ version: number; position: string }>(
@@ -27,32 +30,6 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     );
     const row = result.rows[0];
     return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
-  };
-
-  const upsertSql = (spec: TableSpec, rowCount: number, firstParam: number) => {
-    const names = spec.columns.map((c) => c.name);
-    const columns = ['"key"', 'revision', 'doc', ...names.map(identifier)];
-    const tuples = Array.from({ length: rowCount }, (_, r) => {
-      const base = firstParam + r * columns.length;
-      return `(${columns.map((_c, i) => `$${base + i}`).join(', ')})`;
-    });
-    // Never put back an older fold than the one stored (a slower writer, a replayed batch).
-    return `INSERT INTO ${table(spec.name)} AS t (${columns.join(', ')}) VALUES ${tuples.join(', ')}
-      ON CONFLICT ("key") DO UPDATE SET ${columns
-        .slice(1)
-        .map((c) => `${c} = excluded.${c}`)
-        .join(', ')}
-      WHERE t.revision < excluded.revision`;
-  };
-
-  const rowParams = (spec: TableSpec, key: string, row: Row<unknown>) => {
-    const values = row.doc === undefined ? {} : spec.values(row.doc);
-    return [
-      key,
-      row.revision.toString(),
-      row.doc === undefined ? null : JSON.stringify(row.doc),
-      ...spec.columns.map((c) => values[c.name] ?? null),
-    ];
   };
 
   /** Reads and writes through `db`: a pooled client inside a transaction, few round trips each. */
@@ -86,14 +63,8 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     };
     const writeMany = async (writes: readonly TableWrite[]) => {
       // One statement for every table: each INSERT is a data-modifying CTE of the same query.
-      const parts: string[] = [];
-      const params: unknown[] = [];
-      for (const { table: spec, rows } of writes) {
-        if (rows.size === 0) continue;
-        parts.push(`w${parts.length} AS (${upsertSql(spec, rows.size, params.length + 1)} RETURNING 1)`);
-        for (const [key, row] of rows) params.push(...rowParams(spec, key, row));
-      }
-      if (parts.length > 0) await db.query(`WITH ${parts.join(', ')} SELECT 1`, params);
+      const { ctes, params } = upsertCtes(writes, 1);
+      if (ctes.length > 0) await db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
     };
     return {
       checkpoint: async (name) => (await checkpoints([name])).get(name),
@@ -105,7 +76,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         writeMany([{ table: spec, rows }]),
       writeMany: async (writes) => {
         // A small batch (an inline append) goes in one statement; a big one (a rebuild) in
-        // chunks, as PostgreSQL takes at most 65,535 parameters in one.
+        // chunks, so no one statement carries a huge JSON parameter.
         if (writes.reduce((n, w) => n + w.rows.size, 0) <= 500) return writeMany(writes);
         for (const write of writes) {
           const entries = [...write.rows];
@@ -217,5 +188,5 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     },
     close: async () => undefined,
   };
-  return { store, transactionOn };
+  return { store, transactionOn, inline: getPostgresInlineSql(pool, schema) };
 };

@@ -15,6 +15,8 @@ import { postgresReadMissing } from './inlinePostgres';
 import { getPostgreSQLEventStore } from '../store/postgres/postgresEventStore';
 import { getPostgresReadModels } from '../readModels/postgresReadModels';
 import { projectInline } from '../../projections/inlineProjections';
+import type { PostgresInlineStatement } from '../store/postgres/postgresAppendStatement';
+import { getInlinePostgresStatement } from './inlinePostgresStatement';
 import { Pool } from 'pg';
 
 /**
@@ -69,10 +71,17 @@ const sqliteStorage = (path: string, synchronous: 'full' | 'normal'): Storage =>
 };
 
 const postgresStorage = (connectionString: string, schema: string | undefined): Storage => {
-  const inline: { readModels?: ReturnType<typeof getPostgresReadModels> } = {};
+  const inline: {
+    readModels?: ReturnType<typeof getPostgresReadModels>;
+    statement?: PostgresInlineStatement;
+  } = {};
   const store = getPostgreSQLEventStore({
     connectionString,
     ...(schema === undefined ? {} : { schema }),
+    // Most flushes: the read models fold in memory and ride in the append's one statement.
+    inlineStatement: {
+      plan: async (events, firstParam) => inline.statement?.plan(events, firstParam),
+    },
     onAppended: async (client, events) => {
       if (inline.readModels === undefined) return;
       await projectInline(
@@ -83,6 +92,7 @@ const postgresStorage = (connectionString: string, schema: string | undefined): 
     },
   });
   inline.readModels = getPostgresReadModels(store.pool, store.schema);
+  inline.statement = getInlinePostgresStatement(inline.readModels.inline);
   return { store, readModels: inline.readModels.store, mode: 'inline' };
 };
 

@@ -2,12 +2,13 @@ import type { Pool, PoolClient } from 'pg';
 import type { AppendResult, RecordedEvent } from '../../../ports/eventStore';
 import type { Settled } from '../groupCommit';
 import {
-  insertedPlaces,
+  insertedPlacesOf,
   planAppends,
   type PlannedRow,
   type PostgresAppend,
   type StoredPlace,
 } from './postgresAppendPlan';
+import { getOneStatementAppend, type PostgresInlineStatement } from './postgresAppendStatement';
 import { fromPostgresError, isDeadlock, isPostgresUnavailable, isUniqueViolation } from './postgresErrors';
 import { transactionPositionSql } from './postgresPositions';
 import { bigintField, stringField } from './postgresRows';
@@ -37,8 +38,10 @@ export const getPostgresAppender = (args: {
   channel: string;
   base: () => bigint;
   onAppended: OnPostgresAppended | undefined;
+  /** Plans `onAppended`'s writes ahead, so they ride in the one-statement append. */
+  inlineStatement?: PostgresInlineStatement | undefined;
 }) => {
-  const { pool, schema, channel, base, onAppended } = args;
+  const { pool, schema, channel, base, onAppended, inlineStatement } = args;
   const events = `"${schema}".events`;
   const lookupSql = `
     SELECT 'last' AS kind, stream_name, max(revision)::text AS revision,
@@ -57,7 +60,8 @@ export const getPostgresAppender = (args: {
   // Without an explicit transaction this one statement inserts and notifies atomically.
   const insertAndNotifySql = `
     WITH inserted AS (${insertSql})
-    SELECT inserted.* FROM inserted CROSS JOIN (SELECT pg_notify('${channel}', '')) AS notified`;
+    SELECT inserted.* FROM inserted
+      CROSS JOIN (SELECT pg_notify('${channel}', (SELECT max(position) FROM inserted)::text)) AS notified`;
   const headSql = `SELECT coalesce(max(position), 0)::text AS position FROM ${events}`;
   const notifyAndCommit = `SELECT pg_notify('${channel}', ''); COMMIT`;
 
@@ -87,7 +91,7 @@ export const getPostgresAppender = (args: {
   };
 
   const insert = async (db: Queryable, sql: string, rows: readonly PlannedRow[], ordinalOffset: bigint) => {
-    if (rows.length === 0) return [];
+    if (rows.length === 0) return new Map<string, bigint>();
     const json = rows.map(({ stream, revision, ordinal, event }) => ({
       stream,
       revision: revision.toString(),
@@ -98,17 +102,19 @@ export const getPostgresAppender = (args: {
       metadata: event.metadata,
     }));
     const result = await db.query(sql, [base().toString(), ordinalOffset.toString(), JSON.stringify(json)]);
-    return result.rows.flatMap((row: unknown) => {
-      const stream = stringField(row, 'stream_name');
-      const revision = bigintField(row, 'revision');
-      const position = bigintField(row, 'position');
-      return stream === undefined || revision === undefined || position === undefined
-        ? []
-        : [{ stream, revision, position }];
-    });
+    return insertedPlacesOf(result.rows);
   };
 
   const headOf = async (db: Queryable) => bigintField((await db.query(headSql)).rows[0], 'position') ?? 0n;
+
+  const appendInOneStatement = getOneStatementAppend({
+    pool,
+    schema,
+    channel,
+    base,
+    // With a hook, a flush goes in one statement only with its writes planned ahead.
+    inline: onAppended === undefined ? 'none' : (inlineStatement ?? 'unplanned'),
+  });
 
   /**
    * Without a hook: one lookup for the whole flush, the decisions in JS, then every accepted
@@ -121,7 +127,7 @@ export const getPostgresAppender = (args: {
       try {
         const inserted = await insert(pool, insertAndNotifySql, plan.rows, 0n);
         const head = plan.needsHead ? await headOf(pool) : 0n;
-        return plan.settle(insertedPlaces(inserted), () => head);
+        return plan.settle(inserted, () => head);
       } catch (error) {
         if (!isRaceLost(error) || tries >= MAX_ATTEMPTS) throw error;
       }
@@ -175,7 +181,7 @@ export const getPostgresAppender = (args: {
     withClient(async (client) => {
       await client.query('BEGIN');
       const plan = planAppends(batch, await lookup(client, batch));
-      const inserted = insertedPlaces(await insert(client, insertSql, plan.rows, 0n));
+      const inserted = await insert(client, insertSql, plan.rows, 0n);
       const head = plan.needsHead ? await headOf(client) : 0n;
       const outcomes = plan.settle(inserted, () => head);
       if (plan.rows.length === 0) {
@@ -196,9 +202,7 @@ export const getPostgresAppender = (args: {
     for (let tries = 1; ; tries++) {
       try {
         const plan = planAppends([append], await lookup(client, [append]));
-        const inserted = insertedPlaces(
-          await insert(client, insertSql, plan.rows, takeOrdinals(plan.rows.length)),
-        );
+        const inserted = await insert(client, insertSql, plan.rows, takeOrdinals(plan.rows.length));
         const head = plan.needsHead ? await headOf(client) : 0n;
         const [outcome] = plan.settle(inserted, () => head);
         if (outcome === undefined) throw new Error('postgres: an append was planned without an outcome');
@@ -241,6 +245,25 @@ export const getPostgresAppender = (args: {
     });
   };
 
+  /** The paths that look the streams up first: conflicts, retries and lost races answer here. */
+  const appendReadingFirst = async (batch: readonly PostgresAppend[]): Promise<Settled<AppendResult>[]> => {
+    if (onAppended !== undefined) {
+      try {
+        return await appendPlannedWithHook(batch, onAppended);
+      } catch (error) {
+        if (isPostgresUnavailable(error)) throw error;
+        return appendInTransaction(batch);
+      }
+    }
+    try {
+      return await appendPlanned(batch);
+    } catch (error) {
+      // A statement refused for one append's sake must not fail the others: take them one by one.
+      if (batch.length === 1 || isPostgresUnavailable(error)) throw error;
+      return appendInTransaction(batch);
+    }
+  };
+
   /**
    * A group-commit flush. Appends go in stream-name order (stable, so one stream's appends keep
    * theirs): every writer meets the unique index in the same order, which keeps batches of
@@ -253,22 +276,7 @@ export const getPostgresAppender = (args: {
     const ordered = order.map(({ append }) => append);
     let outcomes: Settled<AppendResult>[];
     try {
-      if (onAppended !== undefined) {
-        try {
-          outcomes = await appendPlannedWithHook(ordered, onAppended);
-        } catch (error) {
-          if (isPostgresUnavailable(error)) throw error;
-          outcomes = await appendInTransaction(ordered);
-        }
-      } else {
-        try {
-          outcomes = await appendPlanned(ordered);
-        } catch (error) {
-          // A statement refused for one append's sake must not fail the others: take them one by one.
-          if (batch.length === 1 || isPostgresUnavailable(error)) throw error;
-          outcomes = await appendInTransaction(ordered);
-        }
-      }
+      outcomes = (await appendInOneStatement(ordered)) ?? (await appendReadingFirst(ordered));
     } catch (error) {
       throw fromPostgresError(error);
     }

@@ -3,6 +3,7 @@ import { assertExpectedRevision, type ExpectedRevision } from '../../../ports/ex
 import { eventIdConflict } from '../../../ports/storeErrors';
 import type { Settled } from '../groupCommit';
 import { idempotentResult } from '../idempotentAppend';
+import { bigintField, stringField } from './postgresRows';
 
 export type PostgresAppend = {
   readonly stream: string;
@@ -90,3 +91,16 @@ export const planAppends = (batch: readonly PostgresAppend[], stored: StoredStat
 
 export const insertedPlaces = (rows: readonly { stream: string; revision: bigint; position: bigint }[]) =>
   new Map(rows.map((row) => [placeKey(row.stream, row.revision), row.position]));
+
+/** The same from the rows an insert returned (`stream_name`, `revision` and `position` as text). */
+export const insertedPlacesOf = (rows: readonly unknown[]) =>
+  insertedPlaces(
+    rows.flatMap((row: unknown) => {
+      const stream = stringField(row, 'stream_name');
+      const revision = bigintField(row, 'revision');
+      const position = bigintField(row, 'position');
+      return stream === undefined || revision === undefined || position === undefined
+        ? []
+        : [{ stream, revision, position }];
+    }),
+  );

@@ -12,8 +12,9 @@ import { storeUnavailable } from '../../../ports/storeErrors';
 import { getGroupCommit } from '../groupCommit';
 import { pollingSubscription } from '../pollingSubscription';
 import { getPostgresAppender, type OnPostgresAppended, type PostgresAppend } from './postgresAppend';
+import type { PostgresInlineStatement } from './postgresAppendStatement';
 import { fromPostgresError } from './postgresErrors';
-import { getPostgresNotifications } from './postgresNotifications';
+import { getPostgresNotifications, type NotificationMark } from './postgresNotifications';
 import { MAX_EVENTS_PER_TRANSACTION } from './postgresPositions';
 import { getPostgresReads } from './postgresReads';
 import { checkSchemaName, migratePostgresSchema } from './postgresSchema';
@@ -27,6 +28,11 @@ export type PostgreSQLEventStoreOptions = {
   readonly pollIntervalMs?: number;
   /** Runs inside the append's transaction, after its rows: inline projections commit or fail with the events. */
   readonly onAppended?: OnPostgresAppended;
+  /**
+   * The same writes planned before the events are in, so they ride in the append's one
+   * statement (one round trip); `onAppended` still runs whenever a flush has to read first.
+   */
+  readonly inlineStatement?: PostgresInlineStatement;
 };
 
 export interface PostgreSQLEventStore extends EventStore {
@@ -48,7 +54,7 @@ const MAX_EVENTS_PER_FLUSH = Math.floor(MAX_EVENTS_PER_TRANSACTION / 32);
  * subscriptions woken by LISTEN/NOTIFY. The schema is created on first use.
  */
 export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): PostgreSQLEventStore => {
-  const { connectionString, onAppended, pollIntervalMs = 100 } = options;
+  const { connectionString, onAppended, inlineStatement, pollIntervalMs = 100 } = options;
   const schema = checkSchemaName(options.schema ?? 'public');
   const ownsPool = options.pool === undefined;
   const pool = options.pool ?? new Pool({ connectionString, max: 10 });
@@ -81,11 +87,17 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
     channel,
     base: () => base ?? 0n,
     onAppended,
+    inlineStatement,
   });
   const groupCommit = getGroupCommit<PostgresAppend, AppendResult>(
     async (batch) => {
       const outcomes = await appender.appendBatch(batch);
-      if (outcomes.some((outcome) => outcome.ok)) notifications.wakeAll();
+      // Subscriptions here hear of it now, before the NOTIFY comes round.
+      const last = outcomes.reduce<bigint | undefined>(
+        (max, o) => (o.ok && (max === undefined || o.value.position > max) ? o.value.position : max),
+        undefined,
+      );
+      if (last !== undefined) notifications.announce(last);
       return outcomes;
     },
     {
@@ -111,11 +123,17 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
 
   const subscribeToAll = (subscribeOptions: SubscribeOptions = {}): AsyncIterable<SubscriptionMessage> => {
     const { signal } = subscribeOptions;
+    // Marked before each read (the head comes first), so the wait after it knows what it missed.
+    let since: NotificationMark | undefined;
     return pollingSubscription(
       {
         readAll: reads.readFinal,
-        headPosition: reads.headPosition,
-        waitForAppend: (after, stop) => notifications.waitForAppend(() => reads.hasFinalAfter(after), stop),
+        headPosition: () => {
+          since = notifications.mark();
+          return reads.headPosition();
+        },
+        waitForAppend: (after, stop) =>
+          notifications.waitForAppend(after, () => reads.hasFinalAfter(after), stop, since),
       },
       {
         ...subscribeOptions,
@@ -124,13 +142,15 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
     );
   };
 
-  const close = async () => {
-    if (closing.signal.aborted) return;
-    await groupCommit.drain();
-    closing.abort();
-    await notifications.stop();
-    if (ownsPool) await pool.end();
-  };
+  // Once, however many callers close it at the same time (engines sharing the store).
+  let closed: Promise<void> | undefined;
+  const close = () =>
+    (closed ??= (async () => {
+      await groupCommit.drain();
+      closing.abort();
+      await notifications.stop();
+      if (ownsPool) await pool.end();
+    })());
 
   return {
     appendToStream,

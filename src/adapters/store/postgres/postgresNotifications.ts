@@ -1,40 +1,67 @@
 import { Client } from 'pg';
 
 /**
+ * Where the notifications stood before a subscription read: how many without a position had
+ * arrived, and which LISTEN connection (if any) was up. A wait that starts from a mark needs no
+ * query to learn whether it missed an append (see `waitForAppend`).
+ */
+export type NotificationMark = { readonly unplaced: number; readonly connection: number | undefined };
+
+type Waiter = { readonly after: bigint; readonly wake: () => void };
+
+/** A NOTIFY's payload: the last position its transaction appended, or '' from older writers. */
+const positionOf = (payload: string | undefined) =>
+  payload !== undefined && /^\d+$/.test(payload) ? BigInt(payload) : undefined;
+
+/**
  * Wakes waiting subscriptions: on a NOTIFY (sent inside each append transaction, so it arrives
  * only once the events are committed), at once after an append in this process, and every
  * `pollIntervalMs` as a fallback for a lost listener connection or a horizon held back by a
- * transaction that sends no NOTIFY.
+ * transaction that sends no NOTIFY. A news that names its last position wakes only the
+ * subscriptions that have not read that far: the NOTIFY of an append this process already
+ * announced costs them no second read.
  */
 export const getPostgresNotifications = (
   connectionString: string,
   channel: string,
   pollIntervalMs: number,
 ) => {
-  const waiters = new Set<() => void>();
+  const waiters = new Set<Waiter>();
   let timer: NodeJS.Timeout | undefined;
   let listener: Promise<Client | undefined> | undefined;
   let stopped = false;
+  // The highest position announced, how many news came without one, and the LISTEN connection up.
+  let announced = 0n;
+  let unplaced = 0;
+  let connections = 0;
+  let listening: number | undefined;
 
-  const wakeAll = () => {
-    for (const wake of [...waiters]) wake();
+  /** News of an append: its last position, or undefined when unknown (then everyone wakes). */
+  const announce = (position: bigint | undefined) => {
+    if (position === undefined) unplaced++;
+    else if (position > announced) announced = position;
+    for (const waiter of [...waiters]) if (position === undefined || position > waiter.after) waiter.wake();
   };
+  const wakeAll = () => announce(undefined);
 
   const listen = async (): Promise<Client | undefined> => {
     const client = new Client({ connectionString });
     const drop = () => {
       listener = undefined;
+      listening = undefined;
       client.end().catch(() => undefined);
     };
-    client.on('notification', wakeAll);
+    client.on('notification', (message) => announce(positionOf(message.payload)));
     client.on('error', drop);
     client.on('end', () => {
       listener = undefined;
+      listening = undefined;
     });
     try {
       await client.connect();
       await client.query(`LISTEN "${channel}"`);
       if (stopped) drop();
+      else listening = ++connections;
       return client;
     } catch {
       // Polling carries on; the next wait tries to listen again.
@@ -50,24 +77,42 @@ export const getPostgresNotifications = (
     }
   };
 
-  /** `isNewer` runs once listening, so an append between the caller's read and this wait is not missed. */
-  const waitForAppend = (isNewer: () => Promise<boolean>, signal: AbortSignal) =>
+  /** Taken before a read: the wait after it compares against this. */
+  const mark = (): NotificationMark => ({ unplaced, connection: listening });
+
+  /**
+   * Resolves once something may have been appended after `after`. `isNewer` asks the database
+   * whether an append came in between the caller's read and this wait; it runs once listening.
+   * From a `since` mark taken before that read, with one connection listening all along, the
+   * news heard answers instead: every commit after the mark sends a NOTIFY that reaches here.
+   */
+  const waitForAppend = (
+    after: bigint,
+    isNewer: () => Promise<boolean>,
+    signal: AbortSignal,
+    since?: NotificationMark,
+  ) =>
     new Promise<void>((resolve) => {
-      const wake = () => {
-        waiters.delete(wake);
-        signal.removeEventListener('abort', wake);
-        stopTimerWhenIdle();
-        resolve();
+      const waiter: Waiter = {
+        after,
+        wake: () => {
+          waiters.delete(waiter);
+          signal.removeEventListener('abort', waiter.wake);
+          stopTimerWhenIdle();
+          resolve();
+        },
       };
-      if (signal.aborted || stopped) return resolve();
-      waiters.add(wake);
-      signal.addEventListener('abort', wake, { once: true });
+      const missed = announced > after || (since !== undefined && since.unplaced !== unplaced);
+      if (signal.aborted || stopped || missed) return resolve();
+      waiters.add(waiter);
+      signal.addEventListener('abort', waiter.wake, { once: true });
       timer ??= setInterval(wakeAll, pollIntervalMs);
+      if (since?.connection !== undefined && since.connection === listening) return;
       listener ??= listen();
       listener
         .then(() => isNewer())
-        .then((newer) => newer && wake())
-        .catch(wake);
+        .then((newer) => newer && waiter.wake())
+        .catch(waiter.wake);
     });
 
   const stop = async () => {
@@ -76,8 +121,9 @@ export const getPostgresNotifications = (
     stopTimerWhenIdle();
     const client = await listener;
     listener = undefined;
+    listening = undefined;
     await client?.end().catch(() => undefined);
   };
 
-  return { waitForAppend, wakeAll, stop };
+  return { mark, waitForAppend, announce, wakeAll, stop };
 };

@@ -37,9 +37,48 @@ const migrations = (s: string): readonly { readonly version: number; readonly sq
       );
       INSERT INTO "${s}".position_base (base) VALUES (0);`,
   },
+  {
+    // The one-statement append (postgresAppendStatement.ts): the rows were planned in JS against
+    // the revisions the caller expects; this checks those revisions where the rows go in, so a
+    // whole flush (inline read models included) commits in one round trip. Any surprise raises,
+    // which undoes the statement; the caller then takes the path that reads first.
+    version: 2,
+    sql: `
+      CREATE FUNCTION "${s}".append_planned(
+        p_base bigint, p_expected jsonb, p_rows jsonb, p_channel text, p_proceed boolean
+      ) RETURNS TABLE (appended_position bigint, appended_stream text, appended_revision bigint)
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF NOT p_proceed THEN
+          RAISE EXCEPTION 'taskledger: the plan of this append is out of date' USING ERRCODE = 'TL001';
+        END IF;
+        IF EXISTS (
+          SELECT 1 FROM jsonb_to_recordset(p_expected) AS x(stream text, last bigint)
+           WHERE (SELECT max(e.revision) FROM "${s}".events e WHERE e.stream_name = x.stream)
+                 IS DISTINCT FROM x.last
+        ) THEN
+          RAISE EXCEPTION 'taskledger: a stream moved since this append was planned' USING ERRCODE = 'TL002';
+        END IF;
+        RETURN QUERY
+          INSERT INTO "${s}".events AS e (position, stream_name, revision, event_id, type, data, metadata)
+          -- The position of postgresPositions.ts, spelled out: a released migration never changes.
+          SELECT ((pg_current_xact_id()::text::bigint + p_base) << 20) + r.ordinal,
+                 r.stream, r.revision, r.id, r.type, r.data, r.metadata
+            FROM jsonb_to_recordset(p_rows)
+                 AS r(stream text, revision bigint, ordinal bigint, id text, type text, data jsonb, metadata jsonb)
+           ORDER BY r.ordinal
+          RETURNING e.position, e.stream_name, e.revision;
+        -- The payload is the transaction's last position: subscriptions that read past it sleep on.
+        PERFORM pg_notify(
+          p_channel,
+          (((pg_current_xact_id()::text::bigint + p_base) << 20) + jsonb_array_length(p_rows))::text
+        );
+      END
+      $fn$;`,
+  },
 ];
 
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 
 /**
  * Creates or upgrades the schema under a transaction-level advisory lock, so processes starting

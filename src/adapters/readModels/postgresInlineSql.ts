@@ -1,0 +1,66 @@
+import type { Pool } from 'pg';
+import type { Row } from '../../ports/readModelStore';
+import { getUpsertCtes, postgresTable } from './postgresRowSql';
+import { identifier } from './sqlDialect';
+
+/** What one read gave: every checkpoint's version, and the rows of the keys asked for. */
+export type InlineSnapshot = {
+  readonly versions: ReadonlyMap<string, number>;
+  readonly rows: ReadonlyMap<string, ReadonlyMap<string, Row<unknown>>>;
+};
+
+/**
+ * The read-model SQL of the one-statement append (store/postgres/postgresAppendStatement.ts):
+ * one read of checkpoints and rows before it, its upserts, and the guard that undoes it when a
+ * projection's checkpoint version is no longer what the plan assumed (a rebuild began or ended).
+ */
+export const getPostgresInlineSql = (pool: Pool, schema: string) => {
+  const checkpointTable = `${identifier(schema)}.rm_checkpoints`;
+
+  /** Checkpoints and rows in one round trip, outside any transaction. */
+  const read = async (tables: readonly string[], keys: readonly string[]): Promise<InlineSnapshot> => {
+    const rowsOf = tables.map(
+      (name, i) =>
+        `SELECT $${i + 3}::text AS t, "key", revision::text AS revision, doc FROM ${postgresTable(schema, name)} WHERE "key" = ANY($2)`,
+    );
+    const result = await pool.query<{ t: string | null; key: string; revision: string; doc: unknown }>(
+      [
+        `SELECT NULL::text AS t, name AS "key", version::text AS revision, NULL::jsonb AS doc FROM ${checkpointTable} WHERE name = ANY($1)`,
+        ...(keys.length === 0 ? [] : rowsOf),
+      ].join(' UNION ALL '),
+      keys.length === 0 ? [tables] : [tables, keys, ...tables],
+    );
+    const versions = new Map<string, number>();
+    const rows = new Map(tables.map((name) => [name, new Map<string, Row<unknown>>()]));
+    for (const row of result.rows) {
+      if (row.t === null) versions.set(row.key, Number(row.revision));
+      else rows.get(row.t)?.set(row.key, { doc: row.doc ?? undefined, revision: BigInt(row.revision) });
+    }
+    return { versions, rows };
+  };
+
+  /**
+   * True when exactly `current` of `projections` have a checkpoint at their code version: the
+   * tables the plan writes are the ones an inline writer must write, no more, no fewer.
+   */
+  const guard = (
+    projections: readonly { name: string; version: number }[],
+    current: readonly string[],
+    firstParam: number,
+  ) => {
+    const [names, versions, expected] = [firstParam, firstParam + 1, firstParam + 2].map((n) => `$${n}`);
+    const found = `coalesce(array_agg(c.name), '{}')`;
+    return {
+      sql: `(SELECT ${found} @> ${expected}::text[] AND ${found} <@ ${expected}::text[]
+        FROM ${checkpointTable} c JOIN unnest(${names}::text[], ${versions}::int[]) AS p(name, version)
+          ON p.name = c.name AND p.version = c.version)`,
+      params: [projections.map((p) => p.name), projections.map((p) => p.version), current],
+    };
+  };
+
+  const writes = getUpsertCtes(schema);
+
+  return { read, guard, writes };
+};
+
+export type PostgresInlineSql = ReturnType<typeof getPostgresInlineSql>;

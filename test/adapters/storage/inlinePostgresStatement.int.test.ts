@@ -1,0 +1,111 @@
+import { createEngine, type Engine } from '../../../src/engine/engine';
+import { manualClock } from '../../../src/engine/clock';
+import { openStorage, type Storage } from '../../../src/adapters/storage/openStorage';
+import { REBUILDING } from '../../../src/projections/projectionRunner';
+import { snapshot } from '../../projections/readModelCases';
+import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
+
+const schemas = getTestSchemas('inl');
+afterAll(schemas.dropAll);
+
+/**
+ * Inline read models on PostgreSQL ride in the append's one statement, folded onto rows each
+ * engine keeps in memory. These check that kept rows never outlive what they stand for: another
+ * writer moving the stream, a rebuild starting or ending in another process.
+ */
+describeWithPostgres('PostgreSQL inline read models in the one-statement append', (url) => {
+  const engines: Engine[] = [];
+  afterEach(async () => {
+    await Promise.all(engines.splice(0).map((e) => e.close()));
+  });
+
+  /** An engine on a new storage, or on one already open (its kept rows shared, its streams not). */
+  const open = async (schema: string, shared?: Storage) => {
+    const storage: Storage = shared ?? (await openStorage(`${url}?schema=${schema}`));
+    const engine = createEngine({
+      store: storage.store,
+      readModels: { readModels: storage.readModels, mode: storage.mode },
+      clock: manualClock('2026-01-01T00:00:00.000Z'),
+      actor: 'alice',
+    });
+    engines.push(engine);
+    return { storage, engine };
+  };
+
+  const metric = (iteration: number) => ({
+    id: 'x',
+    metrics: [{ metric: 'loss', variant: 'train', iteration, value: iteration / 10 }],
+  });
+
+  it('stays equal to a rebuild when two engines write the same tasks in turns', async () => {
+    const schema = schemas.make();
+    const a = await open(schema);
+    const b = await open(schema);
+    await a.engine.create({ id: 'x', name: 'x', type: 'training' });
+    await a.engine.create({ id: 'y', name: 'y', type: 'training' });
+    await b.engine.enqueue({ id: 'x', queue: 'q' });
+    await a.engine.started({ id: 'x' }); // a's rows for x are one revision behind: never used
+    await b.engine.reportMetrics(metric(1));
+    await a.engine.reportMetrics(metric(2));
+    await b.engine.edit({ id: 'y', name: 'y2' });
+    await a.engine.edit({ id: 'y', name: 'y3' });
+    await b.engine.completed({ id: 'x' });
+    // An engine that loads the stream afresh expects its true revision at once: the rows kept
+    // beside it are older, and must be read again rather than folded onto.
+    const a2 = await open(schema, a.storage);
+    await b.engine.edit({ id: 'y', name: 'y4' });
+    await a2.engine.edit({ id: 'y', comment: 'seen by a2' });
+
+    const inline = await snapshot(a.storage.readModels);
+    expect(inline['task_index']?.['y']).toMatchObject({ name: 'y4', comment: 'seen by a2' });
+    expect(inline['last_metrics']?.['x']).toMatchObject({
+      metrics: { loss: { train: { count: 2 } } },
+    });
+    await a.engine.rebuild();
+    expect(await snapshot(a.storage.readModels)).toEqual(inline);
+  });
+
+  it('leaves a projection being rebuilt elsewhere alone, and writes it again once it is current', async () => {
+    const schema = schemas.make();
+    const a = await open(schema);
+    await a.engine.create({ id: 'x', name: 'x', type: 'training' });
+    await a.engine.reportMetrics(metric(1));
+
+    // Another process starts rebuilding last_metrics: its rows are gone, its checkpoint says so.
+    const b = await open(schema);
+    await b.storage.readModels.clear('last_metrics');
+    await b.storage.readModels.transaction((tx) =>
+      tx.setCheckpoint('last_metrics', { version: REBUILDING, position: 0n }),
+    );
+    await a.engine.reportMetrics(metric(2));
+    expect(await b.storage.readModels.get('last_metrics', 'x')).toBeUndefined();
+
+    await b.engine.rebuild(['last_metrics']);
+    await a.engine.reportMetrics(metric(3));
+    await a.engine.reportMetrics(metric(4));
+    expect(await a.engine.lastMetrics('x')).toMatchObject({
+      metrics: { loss: { train: { count: 4, value: 0.4 } } },
+    });
+    const inline = await snapshot(a.storage.readModels);
+    await a.engine.rebuild();
+    expect(await snapshot(a.storage.readModels)).toEqual(inline);
+  });
+
+  it('catches up rows left behind their stream before folding onto them', async () => {
+    const schema = schemas.make();
+    const a = await open(schema);
+    await a.engine.create({ id: 'x', name: 'x', type: 'training' });
+    await a.engine.reportMetrics(metric(1));
+    // A fresh engine keeps no rows: it reads them, finds them missing though the stream has
+    // events, and leaves the flush to the path that reads the stream to fill the gap.
+    const b = await open(schema);
+    const pool = (b.storage.store as unknown as { pool: import('pg').Pool }).pool;
+    for (const table of ['rm_task_index', 'rm_last_metrics'])
+      await pool.query(`DELETE FROM "${schema}".${table} WHERE "key" = 'x'`);
+    await b.engine.reportMetrics(metric(2));
+    const inline = await snapshot(b.storage.readModels);
+    expect(inline['last_metrics']?.['x']).toMatchObject({ metrics: { loss: { train: { count: 2 } } } });
+    await b.engine.rebuild();
+    expect(await snapshot(b.storage.readModels)).toEqual(inline);
+  });
+});
