@@ -108,6 +108,8 @@ const markdown = [
   '',
   ...ratioTable(),
   '',
+  'Why a missed target is missed, what was measured and what would move it: [LIMITS.md](LIMITS.md).',
+  '',
   'Other ratios from the same run, for context:',
   '',
   ...contextTable(),
