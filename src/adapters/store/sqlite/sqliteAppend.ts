@@ -118,8 +118,9 @@ export const getSQLiteAppender = (
    * when another connection holds the lock.
    */
   const tryBegin = (): boolean => {
-    // Not a prepared statement: SQLite applies busy_timeout when it compiles the pragma.
-    db.pragma('busy_timeout = 0');
+    // Not a prepared statement: SQLite applies busy_timeout when it compiles the pragma
+    // (exec, not db.pragma: a quarter of the cost, and this runs on every flush).
+    db.exec('PRAGMA busy_timeout = 0');
     try {
       begin.run();
       return true;
@@ -127,7 +128,7 @@ export const getSQLiteAppender = (
       if (isBusy(e)) return false;
       throw fromSQLiteError(e);
     } finally {
-      db.pragma(`busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+      db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
     }
   };
 
