@@ -8,4 +8,5 @@ module.exports = {
   // Store tests share one PostgreSQL server and SQLite files under the OS temp folder;
   // two workers match the two cores these machines have.
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/support/announceSkips.js',
 };
