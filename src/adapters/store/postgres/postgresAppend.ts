@@ -4,6 +4,7 @@ import type { Settled } from '../groupCommit';
 import {
   insertedPlacesOf,
   planAppends,
+  plannedRowsJson,
   type PlannedRow,
   type PostgresAppend,
   type StoredPlace,
@@ -92,16 +93,7 @@ export const getPostgresAppender = (args: {
 
   const insert = async (db: Queryable, sql: string, rows: readonly PlannedRow[], ordinalOffset: bigint) => {
     if (rows.length === 0) return new Map<string, bigint>();
-    const json = rows.map(({ stream, revision, ordinal, event }) => ({
-      stream,
-      revision: revision.toString(),
-      ordinal: ordinal.toString(),
-      id: event.id,
-      type: event.type,
-      data: event.data,
-      metadata: event.metadata,
-    }));
-    const result = await db.query(sql, [base().toString(), ordinalOffset.toString(), JSON.stringify(json)]);
+    const result = await db.query(sql, [base().toString(), ordinalOffset.toString(), plannedRowsJson(rows)]);
     return insertedPlacesOf(result.rows);
   };
 

@@ -89,6 +89,20 @@ export const planAppends = (batch: readonly PostgresAppend[], stored: StoredStat
   return { outcomes, rows, settle, needsHead: batch.some((append) => append.events.length === 0) };
 };
 
+/** Planned rows as the JSON the insert statements unpack (bigints as text: JSON has no 64-bit integers). */
+export const plannedRowsJson = (rows: readonly PlannedRow[]) =>
+  JSON.stringify(
+    rows.map(({ stream, revision, ordinal, event }) => ({
+      stream,
+      revision: revision.toString(),
+      ordinal: ordinal.toString(),
+      id: event.id,
+      type: event.type,
+      data: event.data,
+      metadata: event.metadata,
+    })),
+  );
+
 export const insertedPlaces = (rows: readonly { stream: string; revision: bigint; position: bigint }[]) =>
   new Map(rows.map((row) => [placeKey(row.stream, row.revision), row.position]));
 

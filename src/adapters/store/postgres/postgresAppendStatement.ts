@@ -5,6 +5,7 @@ import type { Settled } from '../groupCommit';
 import {
   insertedPlacesOf,
   planAppends,
+  plannedRowsJson,
   type PlannedRow,
   type PostgresAppend,
   type StoredState,
@@ -85,15 +86,7 @@ const oneStatementAppend = (
     stream,
     last: typeof expectedRevision === 'bigint' ? expectedRevision.toString() : null,
   }));
-  const planned = rows.map(({ stream, revision, ordinal, event }) => ({
-    stream,
-    revision: revision.toString(),
-    ordinal: ordinal.toString(),
-    id: event.id,
-    type: event.type,
-    data: event.data,
-    metadata: event.metadata,
-  }));
+
   const call = `SELECT * FROM "${schema}".append_planned($1, $2, $3, $4, ${inline?.guard ?? 'true'})`;
   const columns =
     'appended_position::text AS position, appended_stream AS stream_name, appended_revision::text AS revision';
@@ -107,7 +100,7 @@ const oneStatementAppend = (
     values: [
       base.toString(),
       JSON.stringify(expected),
-      JSON.stringify(planned),
+      plannedRowsJson(rows),
       channel,
       ...(inline?.params ?? []),
     ],
