@@ -23,12 +23,27 @@ export type ChildOptions = {
   readonly compiledScript?: string;
 };
 
+/**
+ * The compiled child to run instead of the .ts one: the caller's choice, or the same script under
+ * `BENCH_CHILD_COMPILED_DIR` (a tsc output of the repo) so a whole workload can be profiled by name.
+ */
+const compiledScriptOf = (script: string, options: ChildOptions): string | undefined => {
+  if (options.compiledScript !== undefined) return options.compiledScript;
+  const dir = process.env.BENCH_CHILD_COMPILED_DIR;
+  return dir === undefined || dir === ''
+    ? undefined
+    : join(dir, 'bench', 'children', script.replace(/\.ts$/, '.js'));
+};
+
 const spawnChild = (script: string, input: unknown, stdio: 'oneShot' | 'ipc', options: ChildOptions) =>
   spawn(
     process.execPath,
     [
+      ...(process.env.BENCH_CHILD_NODE_ARGS?.split(' ').filter((a) => a !== '') ?? []),
       ...(options.execArgv ?? []),
-      ...(options.compiledScript === undefined ? ['--import', TSX_LOADER, join(CHILDREN_DIR, script)] : [options.compiledScript]),
+      ...(compiledScriptOf(script, options) === undefined
+        ? ['--import', TSX_LOADER, join(CHILDREN_DIR, script)]
+        : [compiledScriptOf(script, options) as string]),
       JSON.stringify(input),
     ],
     {

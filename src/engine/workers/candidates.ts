@@ -5,6 +5,22 @@ export const SPREAD_FOR_MS = 5_000;
 
 const isString = (value: unknown): value is string => typeof value === 'string';
 
+/** Which of `shares` a task falls in: the same answer in every worker (FNV-1a of its id). */
+export const shareOf = (taskId: string, shares: number): number => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < taskId.length; i++) hash = Math.imul(hash ^ taskId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % shares;
+};
+
+export type CandidateWindowOptions = {
+  readonly queues: readonly string[];
+  readonly size: number;
+  /** This worker's id: with the ids of the workers seen competing, it decides this worker's share. */
+  readonly workerId: string;
+  readonly now?: () => number;
+  readonly random?: () => number;
+};
+
 /**
  * The oldest queued tasks of a worker's queues, as last listed, less those the subscription has
  * since seen leave `queued`. `list` counts and sorts every queued task, so its cost grows with
@@ -13,22 +29,21 @@ const isString = (value: unknown): value is string => typeof value === 'string';
  *
  * Alone, a worker takes the oldest first. When others claim from the same queues, all of them
  * taking the oldest would make every worker chase the same few tasks and lose most of its
- * compare-and-set claims; so while competition is seen, picks are spread at random over the
- * window (still among the oldest queued, none skipped for long: the window only shrinks).
+ * compare-and-set claims. So while competition is seen, the workers split the window: each
+ * knows the others from their claims, and takes first the tasks that fall in its own share
+ * (by a hash of the task id, the same in every worker), then at random among the rest, so that
+ * no task waits on a worker that went away. Still among the oldest queued: the window only shrinks.
  */
-export const getCandidateWindow = (
-  engine: Pick<WorkerEngine, 'list'>,
-  queues: readonly string[],
-  size: number,
-  now: () => number = Date.now,
-  random: () => number = Math.random,
-) => {
+export const getCandidateWindow = (engine: Pick<WorkerEngine, 'list'>, options: CandidateWindowOptions) => {
+  const { queues, size, workerId, now = Date.now, random = Math.random } = options;
   let ids: string[] = [];
   // The last list saw every queued task: nothing older waits beyond the window.
   let complete = false;
   // Something was queued since the last list: only a new list can offer it.
   let queuedSince = true;
   let competedAt = Number.NEGATIVE_INFINITY;
+  // Other workers seen claiming from the window, and when.
+  const peers = new Map<string, number>();
 
   const refresh = async () => {
     queuedSince = false;
@@ -45,10 +60,26 @@ export const getCandidateWindow = (
 
   const spreading = () => now() - competedAt < SPREAD_FOR_MS;
 
+  /** This worker's share and how many there are, among the workers seen lately; undefined alone. */
+  const ownShare = () => {
+    const seen = [...peers].filter(([, at]) => now() - at < SPREAD_FOR_MS).map(([id]) => id);
+    if (seen.length === 0) return undefined;
+    const all = [...seen, workerId].sort();
+    return { index: all.indexOf(workerId), of: all.length };
+  };
+
   /** Removes and returns `count` picks (fewer when the window holds fewer). */
   const pick = (count: number): string[] => {
     if (!spreading()) return ids.splice(0, count);
     const picked: string[] = [];
+    const share = ownShare();
+    if (share !== undefined) {
+      for (let i = 0; i < ids.length && picked.length < count;) {
+        const id = ids[i] as string;
+        if (shareOf(id, share.of) === share.index) picked.push(...ids.splice(i, 1));
+        else i++;
+      }
+    }
     while (picked.length < count && ids.length > 0) {
       const [id] = ids.splice(Math.floor(random() * ids.length), 1);
       if (id !== undefined) picked.push(id);
@@ -76,9 +107,13 @@ export const getCandidateWindow = (
     queued: () => {
       queuedSince = true;
     },
-    /** Another worker claims from these queues (or won a task from us): spread for a while. */
-    competed: () => {
+    /**
+     * Another worker claims from these queues (or won a task from us): spread for a while. Named,
+     * it takes a share of the window from now on, until it has not been seen for a while.
+     */
+    competed: (otherWorkerId?: string) => {
       competedAt = now();
+      if (otherWorkerId !== undefined && otherWorkerId !== workerId) peers.set(otherWorkerId, competedAt);
     },
     get size() {
       return ids.length;

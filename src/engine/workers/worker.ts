@@ -30,8 +30,9 @@ export type Worker = {
 // After a round in which others won every offered task: look again soon, a little later each time.
 const missPauseMs = (misses: number, pollMs: number) => Math.min(pollMs, 10 * 2 ** Math.min(misses, 8));
 
-// Enough candidates per list for many rounds of claims, and room to spread among competitors.
-const windowSizeFor = (concurrency: number) => Math.min(MAX_PAGE_SIZE, Math.max(64, concurrency * 16));
+// A full page per list: a list costs about the same whatever its page size, and the more
+// candidates, the longer a window lasts and the less competing workers pick the same ones.
+const WINDOW_SIZE = MAX_PAGE_SIZE;
 
 /**
  * A worker embedded in this process. It learns of queued tasks and stop requests from the
@@ -59,7 +60,11 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
     lost: 0,
   };
   const doorbell = getDoorbell();
-  const candidates = getCandidateWindow(deps.engine, settings.queues, windowSizeFor(settings.concurrency));
+  const candidates = getCandidateWindow(deps.engine, {
+    queues: settings.queues,
+    size: WINDOW_SIZE,
+    workerId: settings.id,
+  });
   const closing = new AbortController();
   const following = new AbortController();
   let runs: Promise<WorkerStats> | undefined;
@@ -71,7 +76,8 @@ export const createWorker = (deps: WorkerDeps, options: WorkerOptions): Worker =
     if (change.to === 'queued') {
       candidates.queued();
       doorbell.ring();
-    } else if (candidates.forget(change.taskId) && change.to === 'in_progress') candidates.competed();
+    } else if (candidates.forget(change.taskId) && change.to === 'in_progress')
+      candidates.competed(change.actor);
     const run = running.get(change.taskId);
     if (run === undefined || change.revision <= run.claimRevision) return;
     if (change.event === 'TaskStopRequested') run.abort('stop_requested');

@@ -60,7 +60,7 @@ describe('claiming', () => {
       clock.advance(1);
     }
     const deps: WorkerDeps = { engine, clock, loadTask: async (id) => readNow(engine, id) };
-    const window = getCandidateWindow(engine, ['default'], 10);
+    const window = getCandidateWindow(engine, { queues: ['default'], size: 10, workerId: 'w1' });
     const round = await claimNextTasks(deps, window, { workerId: 'w1', queues: ['default'] }, 2);
     expect(round.claims.map((c) => c.task.id)).toEqual(['z', 'y']);
     expect(round).toMatchObject({ tried: 2, listed: true });
