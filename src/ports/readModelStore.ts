@@ -132,9 +132,12 @@ export interface ReadModelStore {
   clear(table: string): Promise<void>;
   /**
    * Optional: `work` refills `tables` from empty (a rebuild), and the store may trade what only
-   * live traffic needs for throughput meanwhile — SQLite drops their indexes and sorts each once
-   * at the end, instead of updating it for every row, and checkpoints its WAL less often.
-   * Queries still answer meanwhile, only slower.
+   * live traffic needs for throughput meanwhile — SQLite commits the batches from a second
+   * thread (or, in memory, drops the indexes and sorts each once at the end), and checkpoints
+   * its WAL less often. Queries still answer meanwhile, only slower, and may not yet see the
+   * last batches. Inside `work` a non-durable transaction may resolve before it has committed:
+   * the transactions after it read what it wrote, a failure to commit it rejects a later one or
+   * bulkRefill itself, and bulkRefill resolves only once every one has committed.
    */
   bulkRefill?<T>(tables: readonly TableSpec[], work: () => Promise<T>): Promise<T>;
   get<D>(table: string, key: string): Promise<D | undefined>;

@@ -11,6 +11,10 @@ import type {
 import { withLoops } from '../../ports/readModelStore';
 import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
 import { getSQLiteRowWriter } from './sqliteRowWriter';
+import { SET_CHECKPOINT_SQL } from './sqliteRowSql';
+import { getPendingRows, type PendingRows } from './pendingRows';
+import { getSQLiteBulkTransaction } from './sqliteBulkTransaction';
+import { startSQLiteBackgroundWriter, type SQLiteBackgroundWriter } from './sqliteBackgroundWriter';
 
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
 
@@ -19,8 +23,30 @@ const indexName = (spec: TableSpec, column: string) => identifier(`rm_${spec.nam
 /** WAL pages between checkpoints while a rebuild runs (SQLite's default is 1,000). */
 const BULK_CHECKPOINT_PAGES = 10_000;
 
+/**
+ * Rebuild batches a writer thread may have in hand: one committing while the next is folded is
+ * what overlaps the two threads; a second waiting evens out batches of uneven cost.
+ */
+const WRITER_DEPTH = 2;
+
+export type SQLiteReadModelsOptions = {
+  /**
+   * A rebuild commits its batches from a second thread with its own connection while this one
+   * reads and folds (default: true, for a database in a file; one in memory cannot be shared).
+   */
+  readonly writerThread?: boolean;
+};
+
+/** A rebuild's writer thread and the rows it has not yet committed. */
+type Background = {
+  readonly writer: SQLiteBackgroundWriter;
+  readonly pending: PendingRows;
+  nextCommit: number;
+};
+
 /** Read models in the same SQLite file as the events, so they can change in the append's transaction. */
-export const getSQLiteReadModels = (db: Database.Database) => {
+export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadModelsOptions = {}) => {
+  const { writerThread = true } = options;
   db.function('regexp', { deterministic: true }, (pattern: unknown, value: unknown) =>
     new RegExp(String(pattern)).test(String(value ?? '')) ? 1 : 0,
   );
@@ -57,21 +83,43 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     }
   };
 
+  let background: Background | undefined;
+  const startBackground = (): Background | undefined => {
+    if (!writerThread || db.memory || db.name === '') return undefined;
+    const pending = getPendingRows();
+    const writer = startSQLiteBackgroundWriter({
+      path: db.name,
+      busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+      walAutocheckpointPages: BULK_CHECKPOINT_PAGES,
+      depth: WRITER_DEPTH,
+      onCommitted: (id) => pending.landed(id),
+    });
+    return { writer, pending, nextCommit: 0 };
+  };
+
   /**
-   * A rebuild refills tables without their indexes, then sorts each index once; and checkpoints
-   * the WAL every ~40 MB instead of ~4 MB, each checkpoint being a copy and an fsync (see
-   * ReadModelStore.bulkRefill). The usual interval is back before the rebuild's last commit,
-   * which checkpoints what is left.
+   * A rebuild's batches are committed by a writer thread (see `transaction`), every one landed
+   * before this returns; the thread has time to spare, so it keeps the indexes up to date as it
+   * goes. Without the thread, the tables are refilled without their indexes, then each index is
+   * sorted once. Either way the WAL is checkpointed every ~40 MB instead of ~4 MB, each
+   * checkpoint being a copy and an fsync (see ReadModelStore.bulkRefill); the usual interval is
+   * back before the rebuild's last commit, which checkpoints what is left.
    */
   const bulkRefill = async <T>(tables: readonly TableSpec[], work: () => Promise<T>): Promise<T> => {
-    for (const spec of tables)
-      for (const column of spec.columns.filter((c) => c.indexed))
-        db.exec(`DROP INDEX IF EXISTS ${indexName(spec, column.name)}`);
+    const started = (background = startBackground());
+    if (started === undefined)
+      for (const spec of tables)
+        for (const column of spec.columns.filter((c) => c.indexed))
+          db.exec(`DROP INDEX IF EXISTS ${indexName(spec, column.name)}`);
     const interval: unknown = db.pragma('wal_autocheckpoint', { simple: true });
     db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
     try {
-      return await work();
+      const result = await work();
+      await started?.writer.drain();
+      return result;
     } finally {
+      background = undefined;
+      await started?.writer.close();
       db.pragma(`wal_autocheckpoint = ${Number(interval)}`);
       for (const spec of tables) prepareTable(spec);
     }
@@ -81,6 +129,20 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     const row = statement(`SELECT version, position FROM rm_checkpoints WHERE name = ?`).get(table) as
       { version: number; position: number | bigint } | undefined;
     return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
+  };
+
+  /**
+   * The rows of many keys in one statement: a rebuild batch asks for hundreds, and each
+   * statement starts a read of its own — after every commit of the writer thread, one that
+   * re-reads the pages it had cached.
+   */
+  const loadAll = (table: string, keys: readonly string[]) => {
+    const rows = new Map<string, Row<unknown>>();
+    const found = statement(
+      `SELECT "key", revision, doc FROM ${tableName(table)} WHERE "key" IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(keys)) as { key: string; revision: number | bigint; doc: string | null }[];
+    for (const row of found) rows.set(row.key, { doc: parse(row.doc), revision: BigInt(row.revision) });
+    return rows;
   };
 
   const sync: SyncReadModelTransaction = {
@@ -107,11 +169,7 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     write: <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>, previous?: ReadonlyMap<string, Row<D>>) =>
       writerOf(spec).write(rows, previous),
     setCheckpoint: (table, checkpoint) => {
-      statement(
-        `INSERT INTO rm_checkpoints (name, version, position) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET version = excluded.version,
-           position = CASE WHEN rm_checkpoints.version = excluded.version THEN max(rm_checkpoints.position, excluded.position) ELSE excluded.position END`,
-      ).run(table, checkpoint.version, checkpoint.position);
+      statement(SET_CHECKPOINT_SQL).run(table, checkpoint.version, checkpoint.position);
     },
   };
 
@@ -122,6 +180,21 @@ export const getSQLiteReadModels = (db: Database.Database) => {
     setCheckpoint: async (table, checkpoint) => sync.setCheckpoint(table, checkpoint),
   });
 
+  /**
+   * A rebuild batch: folded here, committed by the writer thread, which takes the next batch's
+   * reading and folding off its critical path. Resolves once the pipeline has room again; the
+   * writer's failure rejects it, or the next one, or the refill's end.
+   */
+  const inBackground = async <T>(
+    running: Background,
+    work: (tx: ReadModelTransaction) => Promise<T>,
+  ): Promise<T> => {
+    const tx = getSQLiteBulkTransaction(running.pending, { load: loadAll, checkpoint: readCheckpoint });
+    const result = await work(tx.transaction);
+    await running.writer.commit(tx.commit(running.nextCommit++));
+    return result;
+  };
+
   const store: ReadModelStore = {
     prepare: async (tables) => {
       for (const spec of tables) prepareTable(spec);
@@ -131,6 +204,11 @@ export const getSQLiteReadModels = (db: Database.Database) => {
       // promise chains would otherwise interleave. The work itself only awaits calls that settle
       // at once (microtasks), so the event store's group commit (a macrotask) never lands inside.
       const run = async () => {
+        if (background !== undefined) {
+          if (options?.durable === false) return inBackground(background, work);
+          // A durable commit comes after every batch before it, on this connection.
+          await background.writer.drain();
+        }
         // Not durable: this commit skips the WAL fsync; the connection's own level is back before
         // anything else can commit on it (the level cannot change inside a transaction).
         const level = options?.durable === false ? db.pragma('synchronous', { simple: true }) : undefined;

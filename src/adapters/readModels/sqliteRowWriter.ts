@@ -1,9 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Row, TableSpec } from '../../ports/readModelStore';
 import { identifier, tableName } from './sqlDialect';
+import { upsertRowSql, type SqlValue } from './sqliteRowSql';
 
 type Values = Readonly<Record<string, string | number>>;
-type SqlValue = string | number | bigint | null;
 
 const valuesOf = (spec: TableSpec, doc: unknown): Values => (doc === undefined ? {} : spec.values(doc));
 
@@ -20,12 +20,7 @@ export const getSQLiteRowWriter = (db: Database.Database, spec: TableSpec) => {
   const indexed = spec.columns.filter((c) => c.indexed).map((c) => c.name);
   const set = (columns: readonly string[]) => columns.map((n) => `, ${identifier(n)} = ?`).join('');
 
-  const upsert = db.prepare(
-    `INSERT INTO ${table} ("key", revision, doc${names.map((n) => `, ${identifier(n)}`).join('')})
-     VALUES (?, ?, ?${names.map(() => ', ?').join('')})
-     ON CONFLICT ("key") DO UPDATE SET revision = excluded.revision, doc = excluded.doc${names.map((n) => `, ${identifier(n)} = excluded.${identifier(n)}`).join('')}
-     WHERE ${table}.revision < excluded.revision`,
-  );
+  const upsert = db.prepare(upsertRowSql(spec.name, names));
   // One UPDATE per combination of changed indexed columns, prepared when first needed.
   const updates = new Map<string, Database.Statement>();
   const updateOf = (changed: readonly string[]) => {
