@@ -12,13 +12,19 @@ export type Row<D> = { readonly doc: D | undefined; readonly revision: bigint };
 export type ColumnSpec = {
   readonly name: string;
   readonly type: 'text' | 'number';
+  /** In at least one of the table's indexes: writing it costs an index entry. */
   readonly indexed: boolean;
 };
+
+/** An index a store keeps on a read-model table: on these columns, then the row key. */
+export type IndexSpec = { readonly name: string; readonly columns: readonly string[] };
 
 /** What a read-model store must know of a projection to keep its rows. */
 export type TableSpec = {
   readonly name: string;
   readonly columns: readonly ColumnSpec[];
+  /** Named after the table (`rm_<table>_…`); a store drops any other `rm_<table>_` index it finds. */
+  readonly indexes: readonly IndexSpec[];
   readonly values: (doc: unknown) => Readonly<Record<string, string | number>>;
 };
 

@@ -11,8 +11,12 @@ export type ProjectedEvent = TaskEventEnvelope & {
 export type Column<D> = {
   readonly type: 'text' | 'number';
   readonly of: (doc: D) => string | number;
-  /** Worth an index: every index costs each append that touches the row a page write. */
-  readonly indexed?: boolean;
+  /**
+   * Worth an index: every index costs each append that touches the row a page write. `true`:
+   * on this column (then the key); a list of columns: on this column then those, so a filter on
+   * this one can read its rows already sorted by them.
+   */
+  readonly indexed?: true | readonly string[];
 };
 
 /**

@@ -26,13 +26,16 @@ export const tableOf = <D>(projection: Projection<D>): TableSpec => {
   let table = tables.get(projection);
   if (table === undefined) {
     const columns = Object.entries(projection.columns);
+    const indexes = columns.flatMap(([name, { indexed }]) => {
+      if (indexed === undefined) return [];
+      const indexColumns = indexed === true ? [name] : [name, ...indexed];
+      return [{ name: `rm_${projection.name}_${indexColumns.join('_')}`, columns: indexColumns }];
+    });
+    const inAnIndex = new Set(indexes.flatMap((index) => index.columns));
     table = {
       name: projection.name,
-      columns: columns.map(([name, column]) => ({
-        name,
-        type: column.type,
-        indexed: column.indexed === true,
-      })),
+      columns: columns.map(([name, column]) => ({ name, type: column.type, indexed: inAnIndex.has(name) })),
+      indexes,
       values: (doc) => {
         const values: Record<string, string | number> = {};
         for (const [name, column] of columns) values[name] = column.of(doc as D);

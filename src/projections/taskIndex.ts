@@ -21,7 +21,8 @@ export const taskIndex = projection<Task>({
   // The fields `list` filters and sorts by. Absent values sort first as '' or -1.
   columns: {
     name: { type: 'text', of: (t) => t.name },
-    status: { type: 'text', indexed: true, of: (t) => t.status },
+    // Workers list the oldest queued tasks of their queues: that query reads this index in order.
+    status: { type: 'text', indexed: ['queue', 'status_changed'], of: (t) => t.status },
     type: { type: 'text', of: (t) => t.type },
     project: { type: 'text', indexed: true, of: (t) => t.project ?? '' },
     parent: { type: 'text', indexed: true, of: (t) => t.parent ?? '' },

@@ -115,9 +115,20 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
           await client.query(
             `CREATE TABLE IF NOT EXISTS ${table(spec.name)} ("key" text PRIMARY KEY, revision bigint NOT NULL, doc jsonb${columns.map((c) => `, ${c}`).join('')})`,
           );
-          for (const column of spec.columns.filter((c) => c.indexed)) {
+          // An index an earlier version declared costs every write and serves no query: dropped.
+          const { rows: found } = await client.query<{ name: string }>(
+            `SELECT c.relname AS name FROM pg_index i
+               JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+               JOIN pg_namespace n ON n.oid = t.relnamespace
+              WHERE n.nspname = $1 AND t.relname = $2 AND NOT i.indisprimary AND starts_with(c.relname, $3)`,
+            [schema, `rm_${spec.name}`, `rm_${spec.name}_`],
+          );
+          const wanted = new Set(spec.indexes.map((index) => index.name));
+          for (const { name } of found.filter((row) => !wanted.has(row.name)))
+            await client.query(`DROP INDEX ${identifier(schema)}.${identifier(name)}`);
+          for (const index of spec.indexes) {
             await client.query(
-              `CREATE INDEX IF NOT EXISTS ${identifier(`rm_${spec.name}_${column.name}`)} ON ${table(spec.name)} (${identifier(column.name)}, "key")`,
+              `CREATE INDEX IF NOT EXISTS ${identifier(index.name)} ON ${table(spec.name)} (${[...index.columns, 'key'].map(identifier).join(', ')})`,
             );
           }
         }

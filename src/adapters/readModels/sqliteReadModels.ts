@@ -18,8 +18,6 @@ import { startSQLiteBackgroundWriter, type SQLiteBackgroundWriter } from './sqli
 
 const parse = (text: string | null): unknown => (text === null ? undefined : JSON.parse(text));
 
-const indexName = (spec: TableSpec, column: string) => identifier(`rm_${spec.name}_${column}`);
-
 /** WAL pages between checkpoints while a rebuild runs (SQLite's default is 1,000). */
 const BULK_CHECKPOINT_PAGES = 10_000;
 
@@ -76,9 +74,18 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     db.exec(
       `CREATE TABLE IF NOT EXISTS ${tableName(spec.name)} ("key" TEXT PRIMARY KEY, revision INTEGER NOT NULL, doc TEXT${columns.map((c) => `, ${c}`).join('')})`,
     );
-    for (const column of spec.columns.filter((c) => c.indexed)) {
+    const wanted = new Set(spec.indexes.map((index) => index.name));
+    // An index an earlier version declared costs every write and serves no query: dropped.
+    const found = db
+      .prepare(
+        `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND substr(name, 1, ?) = ?`,
+      )
+      .pluck()
+      .all(`rm_${spec.name}`, `rm_${spec.name}_`.length, `rm_${spec.name}_`) as string[];
+    for (const name of found.filter((n) => !wanted.has(n))) db.exec(`DROP INDEX ${identifier(name)}`);
+    for (const index of spec.indexes) {
       db.exec(
-        `CREATE INDEX IF NOT EXISTS ${indexName(spec, column.name)} ON ${tableName(spec.name)} (${identifier(column.name)}, "key")`,
+        `CREATE INDEX IF NOT EXISTS ${identifier(index.name)} ON ${tableName(spec.name)} (${[...index.columns, 'key'].map(identifier).join(', ')})`,
       );
     }
   };
@@ -109,8 +116,7 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     const started = (background = startBackground());
     if (started === undefined)
       for (const spec of tables)
-        for (const column of spec.columns.filter((c) => c.indexed))
-          db.exec(`DROP INDEX IF EXISTS ${indexName(spec, column.name)}`);
+        for (const index of spec.indexes) db.exec(`DROP INDEX IF EXISTS ${identifier(index.name)}`);
     const interval: unknown = db.pragma('wal_autocheckpoint', { simple: true });
     db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
     try {

@@ -10,6 +10,7 @@ const spec: TableSpec = {
     { name: 'status', type: 'text', indexed: true },
     { name: 'name', type: 'text', indexed: false },
   ],
+  indexes: [{ name: 'rm_things_status', columns: ['status'] }],
   values: (doc) => {
     const { status, name } = doc as Doc;
     return { status, name };

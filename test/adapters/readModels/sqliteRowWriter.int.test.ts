@@ -11,6 +11,10 @@ const spec: TableSpec = {
     { name: 'queue', type: 'text', indexed: true },
     { name: 'name', type: 'text', indexed: false },
   ],
+  indexes: [
+    { name: 'rm_things_status', columns: ['status'] },
+    { name: 'rm_things_queue', columns: ['queue'] },
+  ],
   values: (doc) => {
     const { status, queue, name } = doc as Doc;
     return { status, queue, name };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { getSQLiteReadModels } from '../../../src/adapters/readModels/sqliteReadModels';
 import type { TableSpec } from '../../../src/ports/readModelStore';
 
-const spec: TableSpec = { name: 'things', columns: [], values: () => ({}) };
+const spec: TableSpec = { name: 'things', columns: [], indexes: [], values: () => ({}) };
 
 describe('SQLite read-model transactions that need not be durable (catch-up and rebuild batches)', () => {
   let dir: string;
