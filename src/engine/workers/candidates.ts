@@ -23,16 +23,17 @@ export type CandidateWindowOptions = {
 
 /**
  * The oldest queued tasks of a worker's queues, as last listed, less those the subscription has
- * since seen leave `queued`. `list` counts and sorts every queued task, so its cost grows with
- * the queue: listed once, the window serves many claims and is listed again only when it runs
- * short (and older tasks may exist beyond it) or something was queued since it ran dry.
+ * since seen leave `queued`. `list` counts every queued task, so its cost grows with the queue:
+ * listed once, the window serves many claims and is listed again only when it runs short (and
+ * older tasks may exist beyond it) or something was queued since it ran dry.
  *
  * Alone, a worker takes the oldest first. When others claim from the same queues, all of them
  * taking the oldest would make every worker chase the same few tasks and lose most of its
  * compare-and-set claims. So while competition is seen, the workers split the window: each
- * knows the others from their claims, and takes first the tasks that fall in its own share
- * (by a hash of the task id, the same in every worker), then at random among the rest, so that
- * no task waits on a worker that went away. Still among the oldest queued: the window only shrinks.
+ * knows the others from their claims, and takes the tasks that fall in its own share (by a hash
+ * of the task id, the same in every worker), listing again when its share runs short. What a
+ * fresh list cannot fill from its own share it takes from the others', at random, so that no
+ * task waits on a worker that went away. Still among the oldest queued.
  */
 export const getCandidateWindow = (engine: Pick<WorkerEngine, 'list'>, options: CandidateWindowOptions) => {
   const { queues, size, workerId, now = Date.now, random = Math.random } = options;
@@ -68,6 +69,17 @@ export const getCandidateWindow = (engine: Pick<WorkerEngine, 'list'>, options: 
     return { index: all.indexOf(workerId), of: all.length };
   };
 
+  /**
+   * How many candidates the window offers before a new list would: while splitting, only those
+   * in this worker's share (the others' are theirs while more are queued beyond the window).
+   */
+  const offers = (window: readonly string[]) => {
+    const share = spreading() ? ownShare() : undefined;
+    return share === undefined
+      ? window.length
+      : window.filter((id) => shareOf(id, share.of) === share.index).length;
+  };
+
   /** Removes and returns `count` picks (fewer when the window holds fewer). */
   const pick = (count: number): string[] => {
     if (!spreading()) return ids.splice(0, count);
@@ -93,7 +105,7 @@ export const getCandidateWindow = (engine: Pick<WorkerEngine, 'list'>, options: 
      * offer that many and a list may find more. `listed` says whether it listed.
      */
     take: async (count: number, mayList = true): Promise<{ ids: string[]; listed: boolean }> => {
-      const listed = mayList && ids.length < count && (queuedSince || !complete);
+      const listed = mayList && offers(ids) < count && (queuedSince || !complete);
       if (listed) await refresh();
       return { ids: pick(count), listed };
     },

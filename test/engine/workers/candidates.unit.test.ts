@@ -108,4 +108,22 @@ describe('the candidate window', () => {
       for (const count of counts) expect(count).toBeGreaterThan(ids.length / shares / 2);
     }
   });
+  it('lists again when its own share runs short and more are queued beyond the window', async () => {
+    const first = Array.from({ length: 12 }, (_, i) => `task-${i}`);
+    const second = Array.from({ length: 12 }, (_, i) => `task-${i + 12}`);
+    const { engine, calls } = listing([
+      { ids: first, more: true },
+      { ids: second, more: true },
+    ]);
+    const window = getCandidateWindow(engine, { queues: ['q'], size: 12, workerId: 'w-a', random: () => 0 });
+    window.competed('w-b');
+    const mine = (ids: readonly string[]) => ids.filter((id) => shareOf(id, 2) === 0);
+    const ownFirst = mine(first);
+    expect((await window.take(ownFirst.length)).ids).toEqual(ownFirst);
+    expect(calls()).toBe(1);
+    // The rest of the window is the other worker's: a new list, and this worker's share of it.
+    const next = await window.take(1);
+    expect(next).toEqual({ ids: mine(second).slice(0, 1), listed: true });
+    expect(calls()).toBe(2);
+  });
 });
