@@ -36,9 +36,11 @@ const copy = async (from: EventStore, to: EventStore) => {
   const target = engineOn(to);
   const lines: string[] = [];
   for await (const line of source.exportHistory()) lines.push(line);
+  // Closing an engine closes its store: the source is done with; the caller closes the target.
+  await source.close();
   const result = await target.importHistory(lines);
   const report = await target.verify();
-  return { result, report, source, target, lines };
+  return { result, report, target, lines };
 };
 
 const sqliteStore = () => getSQLiteEventStore({ path: join(folders.make(), 'events.db') });
@@ -55,7 +57,8 @@ describe('the hash chain across stores', () => {
     const memory = getMemoryEventStore();
     const original = await writeAll(memory);
     const target = sqliteStore();
-    const { result, report } = await copy(memory, target);
+    const { result, report, target: engine } = await copy(memory, target);
+    await engine.close();
     expect(result.events).toBe(original.length);
     expect(report).toMatchObject({ ok: true, totals: { events: original.length, broken: 0 } });
     const reopened = getSQLiteEventStore({ path: target.path });
