@@ -61,34 +61,30 @@ export const getCandidateWindow = (engine: Pick<WorkerEngine, 'list'>, options: 
 
   const spreading = () => now() - competedAt < SPREAD_FOR_MS;
 
-  /** This worker's share and how many there are, among the workers seen lately; undefined alone. */
-  const ownShare = () => {
+  /** While splitting with workers seen lately, whether a task is in this worker's share. */
+  const ownShare = (): ((id: string) => boolean) | undefined => {
+    if (!spreading()) return undefined;
     const seen = [...peers].filter(([, at]) => now() - at < SPREAD_FOR_MS).map(([id]) => id);
     if (seen.length === 0) return undefined;
     const all = [...seen, workerId].sort();
-    return { index: all.indexOf(workerId), of: all.length };
+    const index = all.indexOf(workerId);
+    return (id) => shareOf(id, all.length) === index;
   };
 
-  /**
-   * How many candidates the window offers before a new list would: while splitting, only those
-   * in this worker's share (the others' are theirs while more are queued beyond the window).
-   */
-  const offers = (window: readonly string[]) => {
-    const share = spreading() ? ownShare() : undefined;
-    return share === undefined
-      ? window.length
-      : window.filter((id) => shareOf(id, share.of) === share.index).length;
+  /** What the window offers before a new list would: while splitting, only this worker's share. */
+  const offered = () => {
+    const mine = ownShare();
+    return mine === undefined ? ids.length : ids.filter(mine).length;
   };
 
   /** Removes and returns `count` picks (fewer when the window holds fewer). */
   const pick = (count: number): string[] => {
     if (!spreading()) return ids.splice(0, count);
     const picked: string[] = [];
-    const share = ownShare();
-    if (share !== undefined) {
+    const mine = ownShare();
+    if (mine !== undefined) {
       for (let i = 0; i < ids.length && picked.length < count;) {
-        const id = ids[i] as string;
-        if (shareOf(id, share.of) === share.index) picked.push(...ids.splice(i, 1));
+        if (mine(ids[i] as string)) picked.push(...ids.splice(i, 1));
         else i++;
       }
     }
@@ -105,7 +101,7 @@ export const getCandidateWindow = (engine: Pick<WorkerEngine, 'list'>, options: 
      * offer that many and a list may find more. `listed` says whether it listed.
      */
     take: async (count: number, mayList = true): Promise<{ ids: string[]; listed: boolean }> => {
-      const listed = mayList && offers(ids) < count && (queuedSince || !complete);
+      const listed = mayList && offered() < count && (queuedSince || !complete);
       if (listed) await refresh();
       return { ids: pick(count), listed };
     },
