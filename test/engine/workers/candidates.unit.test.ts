@@ -71,6 +71,7 @@ describe('the candidate window', () => {
     expect(await window.take(2, false)).toEqual({ ids: [], listed: false });
     expect(calls()).toBe(0);
   });
+
   it('splits the window with the workers it saw claiming: its own share first, then the rest', async () => {
     const ids = Array.from({ length: 40 }, (_, i) => `task-${i}`);
     const { engine } = listing([{ ids }]);
