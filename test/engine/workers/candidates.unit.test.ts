@@ -109,6 +109,7 @@ describe('the candidate window', () => {
       for (const count of counts) expect(count).toBeGreaterThan(ids.length / shares / 2);
     }
   });
+
   it('lists again when its own share runs short and more are queued beyond the window', async () => {
     const first = Array.from({ length: 12 }, (_, i) => `task-${i}`);
     const second = Array.from({ length: 12 }, (_, i) => `task-${i + 12}`);
