@@ -48,11 +48,18 @@ export type RowQuery = {
   /** Keyset paging: rows at or after this (sort value, key), in the sort direction. */
   readonly from?: { readonly value: string | number; readonly key: string };
   readonly limit: number;
+  /**
+   * false: do not count the matching rows (the page's `total` is then absent). A count reads
+   * every match, where the page reads only `limit` rows in index order: callers that page
+   * through a large set, such as workers looking for queued tasks, skip it.
+   */
+  readonly count?: boolean;
 };
 
 export type RowPage<D> = {
   readonly rows: readonly { key: string; doc: D; sortValue: string | number }[];
-  readonly total: number;
+  /** Every row that matches `where`, on all pages; absent when the query said `count: false`. */
+  readonly total?: number;
 };
 
 /** Reads and writes inside one transaction: rows and checkpoints change together. */

@@ -19,6 +19,8 @@ type ListFlags = {
   pageSize?: number | string;
   pageToken?: string;
   sortBy?: string;
+  /** false with `--no-total`. */
+  total?: boolean;
 };
 
 const repeat = (value: string, previous: string[] = []) => [...previous, value];
@@ -40,6 +42,7 @@ const listRequest = (flags: ListFlags) => {
     page_size: flags.pageSize,
     page_token: flags.pageToken,
     sort_by: flags.sortBy,
+    count_total: flags.total === false ? false : undefined,
   };
   return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
 };
@@ -78,6 +81,7 @@ export const registerReadModelCommands: Register = (program, io) => {
     .option('--page-size <n>', 'tasks per page (default 20, max 200)', numberish)
     .option('--page-token <token>', 'the next_page_token of the previous page')
     .option('--sort-by <sort>', '"field [asc|desc]" (default: created asc)')
+    .option('--no-total', 'leave out total_size (counting every match is the slow part of a large list)')
     .action(async (flags: ListFlags, command: Program) => {
       io.out(toJson(await withEngine(command, (engine) => engine.list(listRequest(flags))), 2) + '\n');
     });

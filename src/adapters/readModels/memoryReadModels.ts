@@ -108,7 +108,7 @@ export const getMemoryReadModels = (): MemoryReadModels => {
         query,
       ).slice(0, query.limit);
       return {
-        total: live.length,
+        ...(query.count === false ? {} : { total: live.length }),
         rows: page.map((row) => ({
           key: row.key,
           doc: structuredClone(row.doc) as D,

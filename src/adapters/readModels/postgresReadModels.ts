@@ -173,6 +173,16 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     },
     query: async <D>(name: string, query: RowQuery) => {
       const q = buildRowQuery(postgresDialect, query);
+      const page = `SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${table(name)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`;
+      const rowsOf = (rows: readonly { key: string; doc: D; sort_value: string | number }[]) =>
+        rows.map((r) => ({ key: r.key, doc: r.doc, sortValue: r.sort_value }));
+      // Uncounted, the page is one statement: no snapshot to share, no transaction to hold.
+      if (query.count === false)
+        return {
+          rows: rowsOf(
+            (await pool.query<{ key: string; doc: D; sort_value: string | number }>(page, q.params)).rows,
+          ),
+        };
       const client = await pool.connect();
       try {
         // One snapshot for the page and its total, as Kubeflow reads them.
@@ -181,15 +191,9 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
           `SELECT count(*)::text AS n FROM ${table(name)} WHERE ${q.where}`,
           q.countParams,
         );
-        const rows = await client.query<{ key: string; doc: D; sort_value: string | number }>(
-          `SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${table(name)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`,
-          q.params,
-        );
+        const rows = await client.query<{ key: string; doc: D; sort_value: string | number }>(page, q.params);
         await client.query('COMMIT');
-        return {
-          total: Number(total.rows[0]?.n ?? 0),
-          rows: rows.rows.map((r) => ({ key: r.key, doc: r.doc, sortValue: r.sort_value })),
-        };
+        return { total: Number(total.rows[0]?.n ?? 0), rows: rowsOf(rows.rows) };
       } catch (e) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw e;

@@ -27,6 +27,18 @@ export const identifier = (name: string) => {
 
 export const tableName = (projection: string) => identifier(`rm_${projection}`);
 
+/** Operators whose condition is never true of a NULL column (NOT and REGEXP may be). */
+const nullRejecting: ReadonlySet<Condition['op']> = new Set([
+  'in',
+  'eq',
+  'gt',
+  'gte',
+  'lt',
+  'lte',
+  'contains',
+  'containsAny',
+]);
+
 /** Builds the WHERE, ORDER BY and LIMIT of a row query with numbered parameters. */
 export const buildRowQuery = (dialect: SqlDialect, query: RowQuery) => {
   const params: (string | number)[] = [];
@@ -61,7 +73,11 @@ export const buildRowQuery = (dialect: SqlDialect, query: RowQuery) => {
         return dialect.regex(column, p(c.value));
     }
   };
-  const filters = ['doc IS NOT NULL', ...query.where.map(condition)];
+  // A tombstone (deleted task) keeps its key but has NULL in every column, so a condition that
+  // NULL fails already leaves it out; saying so again would make a count read every row's doc
+  // instead of counting index entries.
+  const excludesTombstones = query.where.some((c) => c.column !== 'key' && nullRejecting.has(c.op));
+  const filters = [...(excludesTombstones ? [] : ['doc IS NOT NULL']), ...query.where.map(condition)];
   const countParams = params.length;
   const sort = identifier(query.sort.column);
   const direction = query.sort.direction === 'asc' ? 'ASC' : 'DESC';

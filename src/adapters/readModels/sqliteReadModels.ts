@@ -252,17 +252,22 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     query: async <D>(table: string, query: RowQuery) => {
       const q = buildRowQuery(sqliteDialect, query);
       const read = db.transaction(() => {
-        const total = db
-          .prepare(`SELECT count(*) AS n FROM ${tableName(table)} WHERE ${q.where}`)
-          .get(...q.countParams) as { n: number };
+        const total =
+          query.count === false
+            ? undefined
+            : (
+                statement(`SELECT count(*) AS n FROM ${tableName(table)} WHERE ${q.where}`).get(
+                  ...q.countParams,
+                ) as { n: number }
+              ).n;
         const rows = statement(
           `SELECT "key", doc, ${q.sortColumn} AS sort_value FROM ${tableName(table)} WHERE ${q.pageWhere} ORDER BY ${q.orderBy} LIMIT ${q.limit}`,
         ).all(...q.params) as { key: string; doc: string; sort_value: string | number }[];
-        return { total: total.n, rows };
+        return { total, rows };
       });
       const { total, rows } = read();
       return {
-        total,
+        ...(total === undefined ? {} : { total }),
         rows: rows.map((r) => ({ key: r.key, doc: JSON.parse(r.doc) as D, sortValue: r.sort_value })),
       };
     },

@@ -42,6 +42,8 @@ export const ListRequest = strictObject(
     page_size: t.Integer,
     page_token: t.string,
     sort_by: t.string,
+    /** false: leave out `total_size`, which costs a read of every match; paging does not need it. */
+    count_total: t.boolean,
   },
 );
 export type ListRequest = t.TypeOf<typeof ListRequest>;
@@ -120,8 +122,9 @@ export const toRowQuery = (input: unknown): { query: RowQuery; onlyFields?: read
   const request = decoded.right;
   const limit = pageSizeOf(request.page_size);
   const onlyFields = request.only_fields === undefined ? {} : { onlyFields: request.only_fields };
+  const count = request.count_total ?? true;
   if (request.page_token !== undefined && request.page_token !== '') {
-    return { query: { ...decodePageToken(request.page_token), limit }, ...onlyFields };
+    return { query: { ...decodePageToken(request.page_token), limit, count }, ...onlyFields };
   }
   const where: Condition[] = [
     ...inList('key', request.id),
@@ -135,5 +138,5 @@ export const toRowQuery = (input: unknown): { query: RowQuery; onlyFields?: read
     ...tagConditions('system_tags', request.system_tags),
     ...rangeConditions('status_changed', request.status_changed),
   ];
-  return { query: { where, sort: parseSortBy(request.sort_by), limit }, ...onlyFields };
+  return { query: { where, sort: parseSortBy(request.sort_by), limit, count }, ...onlyFields };
 };

@@ -11,7 +11,8 @@ import { pickFields } from './onlyFields';
 export type TaskList = {
   readonly tasks: readonly Record<string, unknown>[];
   readonly next_page_token: string;
-  readonly total_size: number;
+  /** Every task that matches, on all pages; absent when the request said `count_total: false`. */
+  readonly total_size?: number;
 };
 
 /** get, list, executions and last metrics, served from the read models. */
@@ -39,7 +40,7 @@ export const getReadModelQueries = (readModels: ReadModelStore) => {
               sort: query.sort,
               from: { value: next.sortValue, key: next.key },
             }),
-      total_size: page.total,
+      ...(page.total === undefined ? {} : { total_size: page.total }),
     };
   };
 

@@ -57,6 +57,7 @@ export const getTreeQueries = (readModels: ReadModelStore) => {
         where: [{ column: 'parent', op: 'eq', value: id }],
         sort: { column: 'key', direction: 'asc' },
         limit: 1_001,
+        count: false,
         ...(from === undefined ? {} : { from }),
       });
       children.push(...page.rows.slice(0, 1_000).map((r) => r.doc));

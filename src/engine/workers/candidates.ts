@@ -23,9 +23,9 @@ export type CandidateWindowOptions = {
 
 /**
  * The oldest queued tasks of a worker's queues, as last listed, less those the subscription has
- * since seen leave `queued`. `list` counts every queued task, so its cost grows with the queue:
- * listed once, the window serves many claims and is listed again only when it runs short (and
- * older tasks may exist beyond it) or something was queued since it ran dry.
+ * since seen leave `queued`. Listed once (one page in index order, not counted), the window
+ * serves many claims and is listed again only when it runs short (and older tasks may exist
+ * beyond it) or something was queued since it ran dry.
  *
  * Alone, a worker takes the oldest first. When others claim from the same queues, all of them
  * taking the oldest would make every worker chase the same few tasks and lose most of its
@@ -54,6 +54,7 @@ export const getCandidateWindow = (engine: Pick<WorkerEngine, 'list'>, options: 
       sort_by: 'status_changed asc',
       page_size: size,
       only_fields: ['id'],
+      count_total: false,
     });
     ids = page.tasks.map((row) => row['id']).filter(isString);
     complete = page.next_page_token === '';

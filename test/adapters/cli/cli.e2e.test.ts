@@ -110,6 +110,12 @@ describe('the taskledger CLI', () => {
       next_page_token: '',
       total_size: 1,
     });
+    expect(
+      (await cli('list', '--status', 'published', '--only-fields', 'name', '--no-total')).json(),
+    ).toEqual({
+      tasks: [{ id, name: 'train' }],
+      next_page_token: '',
+    });
     expect((await cli('executions', id)).json()).toMatchObject([{ attempt: 1, phase: 'SUCCEEDED' }]);
     expect((await cli('last-metrics', id)).json()).toMatchObject({ last_iteration: 3 });
   });

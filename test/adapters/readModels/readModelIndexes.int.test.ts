@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TableSpec } from '../../../src/ports/readModelStore';
+import { buildRowQuery, sqliteDialect } from '../../../src/adapters/readModels/sqlDialect';
 import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
 
 type Doc = { readonly status: string; readonly queue: string; readonly at: string };
@@ -80,11 +81,28 @@ describe('read-model indexes on SQLite', () => {
           )
           .all('queued', 'gpu') as { detail: string }[]
       ).map((row) => row.detail);
+      // Its count (list's total_size) reads only that index: deleted tasks need no look at the doc.
+      const q = buildRowQuery(sqliteDialect, {
+        where: [
+          { column: 'status', op: 'in', values: ['queued'] },
+          { column: 'queue', op: 'in', values: ['gpu'] },
+        ],
+        sort: { column: 'status_changed', direction: 'asc' },
+        limit: 2,
+      });
+      const countPlan = (
+        db
+          .prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM rm_task_index WHERE ${q.where}`)
+          .all(...q.countParams) as { detail: string }[]
+      ).map((row) => row.detail);
       db.close();
       expect(plan.join('\n')).toContain(
         'INDEX rm_task_index_status_queue_status_changed (status=? AND queue=?)',
       );
       expect(plan.join('\n')).not.toContain('TEMP B-TREE');
+      expect(countPlan.join('\n')).toContain(
+        'USING COVERING INDEX rm_task_index_status_queue_status_changed',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
