@@ -12,7 +12,15 @@ export type SubscriptionSource = {
   headPosition(): Promise<bigint>;
   /** Resolves once something may have been appended after `after` (or a poll interval passed), or on abort. */
   waitForAppend(after: bigint, signal: AbortSignal): Promise<void>;
+  /**
+   * Optional, once caught up: one read that also says how far it looked (`head`: every matching
+   * event up to it from `fromPosition` is in `events`, unless `maxCount` cut them short). Where
+   * the head costs a query of its own, this saves a round trip per delivery.
+   */
+  readLive?(options: ReadAllOptions, signal: AbortSignal): Promise<LiveRead>;
 };
+
+export type LiveRead = { readonly events: readonly RecordedEvent[]; readonly head: bigint };
 
 const DEFAULT_BATCH = 500;
 
@@ -33,6 +41,25 @@ export async function* pollingSubscription(
     let after = from === 'start' ? 0n : from === 'end' ? await source.headPosition() : from.after;
     let caughtUp = false;
     while (!stop.signal.aborted) {
+      if (caughtUp && source.readLive !== undefined) {
+        const { events, head } = await source.readLive(
+          { fromPosition: after + 1n, maxCount: batchSize, filter },
+          stop.signal,
+        );
+        for (const event of events) {
+          if (stop.signal.aborted) return;
+          yield { kind: 'event', event };
+        }
+        const last = events[events.length - 1]?.position ?? after;
+        if (events.length === batchSize) {
+          after = last;
+          continue;
+        }
+        after = [after, last, head].reduce((a, b) => (b > a ? b : a));
+        if (stop.signal.aborted) return;
+        await source.waitForAppend(after, stop.signal);
+        continue;
+      }
       // The head is read first: everything up to it is visible to the read that follows, so
       // after a short read the subscription may skip to it even when the filter matched nothing.
       const head = await source.headPosition();

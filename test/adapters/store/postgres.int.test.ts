@@ -262,6 +262,50 @@ describeWithPostgres('postgres store', (connectionString) => {
     });
   });
 
+  it('live, reads each delivery in one statement, and looks again with growing pauses at a commit not yet final', async () => {
+    const pool = new Pool({ connectionString, max: 4 });
+    const store = open(schemas.make(), { pool, pollIntervalMs: 60_000 });
+    const blocker = await admin.connect();
+    const subscription = openSubscription(store, { from: 'end' });
+    try {
+      await store.ensureSchema();
+      await subscription.untilCaughtUp();
+      const queries = jest.spyOn(pool, 'query');
+      const first = anEvent();
+      await store.appendToStream('task-1', [first], { expectedRevision: 'no_stream' });
+      expect(idsOf(await subscription.takeEvents(1))).toEqual([first.id]);
+      // The delivery was one read that also gave the horizon: no separate head query.
+      const reads = queries.mock.calls.filter(([sql]) => /AS horizon|e\.position >= \$1/.test(String(sql)));
+      expect(reads).toHaveLength(1);
+
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT pg_current_xact_id()');
+      const second = anEvent();
+      await store.appendToStream('task-2', [second], { expectedRevision: 'no_stream' });
+      queries.mockClear();
+      let delivered = false;
+      const delivering = subscription.takeEvents(1).then((events) => {
+        delivered = true;
+        return events;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      // Heard of, not final: not delivered, and looked at a few times (1, 2, 4… ms apart), not
+      // in a busy loop of hundreds of reads.
+      expect(delivered).toBe(false);
+      const looks = queries.mock.calls.filter(([sql]) => String(sql).includes('AS horizon')).length;
+      expect(looks).toBeGreaterThanOrEqual(2);
+      expect(looks).toBeLessThan(20);
+      await blocker.query('COMMIT');
+      expect(idsOf(await delivering)).toEqual([second.id]);
+    } finally {
+      await subscription.stop();
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      blocker.release();
+      await store.close();
+      await pool.end();
+    }
+  });
+
   it('refuses an append too large for one transaction before touching the database', async () => {
     const store = open();
     try {

@@ -125,5 +125,8 @@ export const getPostgresNotifications = (
     await client?.end().catch(() => undefined);
   };
 
-  return { mark, waitForAppend, announce, wakeAll, stop };
+  /** The highest position any news has named: committed, if not yet final. */
+  const heard = () => announced;
+
+  return { mark, waitForAppend, announce, wakeAll, heard, stop };
 };

@@ -153,5 +153,34 @@ export const getPostgresReads = (args: {
   /** For subscriptions: no waiting, only what is final now; they poll for the rest. */
   const readFinal = (options: ReadAllOptions) => readRange(options, undefined);
 
-  return { readStream, readAll, readFinal, headPosition, hasFinalAfter };
+  /**
+   * For live subscriptions: up to `maxCount` final events from `fromPosition` and, from the same
+   * snapshot, the horizon they were read below, in one statement (readFinal and a head query
+   * would be two round trips). With no event, one row of NULLs still carries the horizon.
+   */
+  const readFinalBelowHorizon = async (
+    options: ReadAllOptions,
+  ): Promise<{ events: RecordedEvent[]; horizon: bigint }> => {
+    const base = await ready();
+    const { fromPosition = 0n, maxCount = ALL_BATCH, filter } = options;
+    const filtered = filterSql(filter, 4);
+    const rows = await query(
+      `WITH h AS (SELECT ${horizonSql('$3')} AS horizon)
+       SELECT h.horizon::text AS horizon, ${EVENT_COLUMNS}
+       FROM h LEFT JOIN LATERAL (
+         SELECT * FROM ${events} AS e
+         WHERE e.position >= $1 AND e.position < h.horizon${filtered.sql} ORDER BY e.position LIMIT $2
+       ) AS e ON true
+       ORDER BY e.position`,
+      [fromPosition.toString(), maxCount, base.toString(), ...filtered.params],
+    );
+    const horizon = bigintField(rows[0], 'horizon');
+    if (horizon === undefined) throw storeUnavailable('postgres', 'the horizon query returned no row');
+    return {
+      events: rows.filter((row) => bigintField(row, 'position') !== undefined).map(toRecordedEvent),
+      horizon,
+    };
+  };
+
+  return { readStream, readAll, readFinal, readFinalBelowHorizon, headPosition, hasFinalAfter };
 };
