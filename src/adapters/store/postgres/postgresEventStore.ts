@@ -17,7 +17,6 @@ import { fromPostgresError } from './postgresErrors';
 import { getPostgresNotifications, type NotificationMark } from './postgresNotifications';
 import { MAX_EVENTS_PER_TRANSACTION } from './postgresPositions';
 import { getPostgresReads } from './postgresReads';
-import { pause } from '../../../engine/workers/pause';
 import { checkSchemaName, migratePostgresSchema } from './postgresSchema';
 
 export type PostgreSQLEventStoreOptions = {
@@ -135,17 +134,9 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
         },
         waitForAppend: (after, stop) =>
           notifications.waitForAppend(after, () => reads.hasFinalAfter(after), stop, since),
-        readLive: async (options, stop) => {
-          // A commit heard of but not yet final (a writer with an older transaction id is still in
-          // flight) would wake the wait at once after every read: look again a little later each
-          // time instead, as the head query does.
-          for (let waitMs = 1; ; waitMs = Math.min(waitMs * 2, 50)) {
-            since = notifications.mark();
-            const { events, horizon } = await reads.readFinalBelowHorizon(options);
-            const head = horizon - 1n;
-            if (events.length > 0 || notifications.heard() <= head || stop.aborted) return { events, head };
-            await pause(waitMs, stop);
-          }
+        readLive: (options, stop) => {
+          since = notifications.mark();
+          return reads.readLive(options, notifications.heard, stop);
         },
       },
       {

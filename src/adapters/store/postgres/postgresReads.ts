@@ -6,6 +6,7 @@ import type {
   RecordedEvent,
 } from '../../../ports/eventStore';
 import { storeUnavailable } from '../../../ports/storeErrors';
+import type { LiveRead } from '../pollingSubscription';
 import { fromPostgresError } from './postgresErrors';
 import { horizonSql } from './postgresPositions';
 import { bigintField, EVENT_COLUMNS, toRecordedEvent } from './postgresRows';
@@ -182,5 +183,25 @@ export const getPostgresReads = (args: {
     };
   };
 
-  return { readStream, readAll, readFinal, readFinalBelowHorizon, headPosition, hasFinalAfter };
+  /**
+   * For live subscriptions (see SubscriptionSource.readLive), from one statement. A commit
+   * already heard of (`heard`) but not yet final, because a writer with an older transaction id
+   * is still in flight, would wake the subscription again at once after every read: look again
+   * a little later each time instead, until it is final or something else comes.
+   */
+  const readLive = async (
+    options: ReadAllOptions,
+    heard: () => bigint,
+    stop: AbortSignal,
+  ): Promise<LiveRead> => {
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      const { events, horizon } = await readFinalBelowHorizon(options);
+      const head = horizon - 1n;
+      if (events.length > 0 || heard() <= head || stop.aborted) return { events, head };
+      if (closed.aborted) throw storeUnavailable('postgres', 'the store is closed');
+      await sleep(pause);
+    }
+  };
+
+  return { readStream, readAll, readFinal, readLive, headPosition, hasFinalAfter };
 };
