@@ -11,7 +11,6 @@ import type {
 import { getPostgresInlineSql } from './postgresInlineSql';
 import { getUpsertCtes, postgresTable } from './postgresRowSql';
 import { buildRowQuery, identifier, postgresDialect } from './sqlDialect';
-import { statementName } from '../store/postgres/postgresStatementNames';
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -25,12 +24,10 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
   const upsertCtes = getUpsertCtes(schema);
 
   const readCheckpoint = async (db: Queryable, name: string): Promise<Checkpoint | undefined> => {
-    const text = `SELECT version, position::text AS position FROM ${checkpointTable} WHERE name = $1`;
-    const result = await db.query<{ version: number; position: string }>({
-      name: statementName(text),
-      text,
-      values: [name],
-    });
+    const result = await db.query<{ version: number; position: string }>(
+      `SELECT version, position::text AS position FROM ${checkpointTable} WHERE name = $1`,
+      [name],
+    );
     const row = result.rows[0];
     return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
   };
@@ -169,8 +166,9 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         });
     },
     get: async <D>(name: string, key: string) => {
-      const text = `SELECT doc FROM ${table(name)} WHERE "key" = $1`;
-      const result = await pool.query<{ doc: D | null }>({ name: statementName(text), text, values: [key] });
+      const result = await pool.query<{ doc: D | null }>(`SELECT doc FROM ${table(name)} WHERE "key" = $1`, [
+        key,
+      ]);
       return result.rows[0]?.doc ?? undefined;
     },
     query: async <D>(name: string, query: RowQuery) => {
