@@ -9,7 +9,6 @@ import {
   type PostgresAppend,
   type StoredPlace,
 } from './postgresAppendPlan';
-import { statementName } from './postgresStatementNames';
 import { getOneStatementAppend, type PostgresInlineStatement } from './postgresAppendStatement';
 import { fromPostgresError, isDeadlock, isPostgresUnavailable, isUniqueViolation } from './postgresErrors';
 import { transactionPositionSql } from './postgresPositions';
@@ -68,14 +67,10 @@ export const getPostgresAppender = (args: {
   const notifyAndCommit = `SELECT pg_notify('${channel}', ''); COMMIT`;
 
   const lookup = async (db: Queryable, batch: readonly PostgresAppend[]) => {
-    const { rows } = await db.query({
-      name: statementName(lookupSql),
-      text: lookupSql,
-      values: [
-        [...new Set(batch.map((append) => append.stream))],
-        batch.flatMap((append) => append.events.map((event) => event.id)),
-      ],
-    });
+    const { rows } = await db.query(lookupSql, [
+      [...new Set(batch.map((append) => append.stream))],
+      batch.flatMap((append) => append.events.map((event) => event.id)),
+    ]);
     const lastRevisions = new Map<string, bigint>();
     const used = new Map<string, StoredPlace>();
     for (const row of rows) {
@@ -98,11 +93,7 @@ export const getPostgresAppender = (args: {
 
   const insert = async (db: Queryable, sql: string, rows: readonly PlannedRow[], ordinalOffset: bigint) => {
     if (rows.length === 0) return new Map<string, bigint>();
-    const result = await db.query({
-      name: statementName(sql),
-      text: sql,
-      values: [base().toString(), ordinalOffset.toString(), plannedRowsJson(rows)],
-    });
+    const result = await db.query(sql, [base().toString(), ordinalOffset.toString(), plannedRowsJson(rows)]);
     return insertedPlacesOf(result.rows);
   };
 
