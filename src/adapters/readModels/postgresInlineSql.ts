@@ -2,7 +2,6 @@ import type { Pool } from 'pg';
 import type { Row } from '../../ports/readModelStore';
 import { getUpsertCtes, postgresTable } from './postgresRowSql';
 import { identifier } from './sqlDialect';
-import { statementName } from '../store/postgres/postgresStatementNames';
 
 /** What one read gave: every checkpoint's version, and the rows of the keys asked for. */
 export type InlineSnapshot = {
@@ -24,16 +23,13 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
       (name, i) =>
         `SELECT $${i + 3}::text AS t, "key", revision::text AS revision, doc FROM ${postgresTable(schema, name)} WHERE "key" = ANY($2)`,
     );
-    const text = [
-      `SELECT NULL::text AS t, name AS "key", version::text AS revision, NULL::jsonb AS doc FROM ${checkpointTable} WHERE name = ANY($1)`,
-      ...(keys.length === 0 ? [] : rowsOf),
-    ].join(' UNION ALL ');
-    // Named (planned once per connection): a worker runs it for every task it claims.
-    const result = await pool.query<{ t: string | null; key: string; revision: string; doc: unknown }>({
-      name: statementName(text),
-      text,
-      values: keys.length === 0 ? [tables] : [tables, keys, ...tables],
-    });
+    const result = await pool.query<{ t: string | null; key: string; revision: string; doc: unknown }>(
+      [
+        `SELECT NULL::text AS t, name AS "key", version::text AS revision, NULL::jsonb AS doc FROM ${checkpointTable} WHERE name = ANY($1)`,
+        ...(keys.length === 0 ? [] : rowsOf),
+      ].join(' UNION ALL '),
+      keys.length === 0 ? [tables] : [tables, keys, ...tables],
+    );
     const versions = new Map<string, number>();
     const rows = new Map(tables.map((name) => [name, new Map<string, Row<unknown>>()]));
     for (const row of result.rows) {
