@@ -15,10 +15,6 @@ import { POSTGRES_SCHEMA_VERSION } from '../../../src/adapters/store/postgres/po
 import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
 
 const schemas = getTestSchemas('pg');
-
-/** The text of what a spied `pool.query` was given: a string, or a named statement's config. */
-const sqlOf = (arg: unknown): string =>
-  typeof arg === 'object' && arg !== null && 'text' in arg ? String(arg.text) : String(arg);
 afterAll(schemas.dropAll);
 
 describeWithPostgres('postgres store', (connectionString) => {
@@ -214,7 +210,7 @@ describeWithPostgres('postgres store', (connectionString) => {
       const checkedTwice = (async () => {
         // Bounded so a store that never checks fails here instead of hanging the test.
         for (let turn = 0; turn < 50_000 && !answered; turn++) {
-          if (queries.mock.calls.filter(([sql]) => sqlOf(sql).includes('AS horizon')).length >= 2)
+          if (queries.mock.calls.filter(([sql]) => String(sql).includes('AS horizon')).length >= 2)
             return 'waiting';
           await new Promise((resolve) => setImmediate(resolve));
         }
@@ -279,10 +275,8 @@ describeWithPostgres('postgres store', (connectionString) => {
       await store.appendToStream('task-1', [first], { expectedRevision: 'no_stream' });
       expect(idsOf(await subscription.takeEvents(1))).toEqual([first.id]);
       // The delivery was one read that also gave the horizon: no separate head query.
-      const reads = queries.mock.calls.filter(([sql]) => /AS horizon|e\.position >= \$1/.test(sqlOf(sql)));
+      const reads = queries.mock.calls.filter(([sql]) => /AS horizon|e\.position >= \$1/.test(String(sql)));
       expect(reads).toHaveLength(1);
-      // Named, so each connection plans it once: planning it cost more than running it.
-      expect(reads[0]?.[0]).toMatchObject({ name: expect.stringMatching(/^taskledger_/) });
 
       await blocker.query('BEGIN');
       await blocker.query('SELECT pg_current_xact_id()');
@@ -298,7 +292,7 @@ describeWithPostgres('postgres store', (connectionString) => {
       // Heard of, not final: not delivered, and looked at a few times (1, 2, 4… ms apart), not
       // in a busy loop of hundreds of reads.
       expect(delivered).toBe(false);
-      const looks = queries.mock.calls.filter(([sql]) => sqlOf(sql).includes('AS horizon')).length;
+      const looks = queries.mock.calls.filter(([sql]) => String(sql).includes('AS horizon')).length;
       expect(looks).toBeGreaterThanOrEqual(2);
       expect(looks).toBeLessThan(20);
       await blocker.query('COMMIT');

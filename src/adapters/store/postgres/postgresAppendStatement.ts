@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { AppendResult, RecordedEvent } from '../../../ports/eventStore';
 import type { Settled } from '../groupCommit';
@@ -10,7 +11,6 @@ import {
   type StoredState,
 } from './postgresAppendPlan';
 import { isPostgresUnavailable } from './postgresErrors';
-import { statementName } from './postgresStatementNames';
 
 /** An event of a planned append: everything but its position, which only the insert gives. */
 export type UnpositionedEvent = Omit<RecordedEvent, 'position'>;
@@ -52,6 +52,22 @@ export const assumedState = (batch: readonly PostgresAppend[]): StoredState | un
     streams.add(stream);
   }
   return { lastRevisions, used: new Map() };
+};
+
+const names = new Map<string, string>();
+const MAX_NAMES = 64;
+
+/**
+ * Named, a statement is parsed and planned once per connection instead of on every flush. Its
+ * text depends only on the schema and on which read-model tables a flush writes, so there are
+ * few; the name comes from the text, so stores sharing a pool never give two texts one name.
+ */
+const statementName = (text: string): string | undefined => {
+  const known = names.get(text);
+  if (known !== undefined || names.size >= MAX_NAMES) return known;
+  const name = `taskledger_${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  names.set(text, name);
+  return name;
 };
 
 /**

@@ -8,7 +8,6 @@ import type {
 import { storeUnavailable } from '../../../ports/storeErrors';
 import type { LiveRead } from '../pollingSubscription';
 import { fromPostgresError } from './postgresErrors';
-import { statementName } from './postgresStatementNames';
 import { horizonSql } from './postgresPositions';
 import { bigintField, EVENT_COLUMNS, toRecordedEvent } from './postgresRows';
 
@@ -47,10 +46,9 @@ export const getPostgresReads = (args: {
   const { pool, schema, ready, closed } = args;
   const events = `"${schema}".events`;
 
-  // Named: these run on every delivery and every claim, and planning them cost more than running.
   const query = async (sql: string, params: unknown[]) => {
     try {
-      return (await pool.query({ name: statementName(sql), text: sql, values: params })).rows;
+      return (await pool.query(sql, params)).rows;
     } catch (e) {
       throw fromPostgresError(e);
     }
