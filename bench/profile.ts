@@ -28,7 +28,23 @@ const BUILD = join(__dirname, 'out', 'profile-build');
 const compile = () => {
   rmSync(BUILD, { recursive: true, force: true });
   try {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.json'), '--noEmit', 'false', '--outDir', BUILD, '--sourceMap', 'false', '--noEmitOnError', 'false'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync(
+      process.execPath,
+      [
+        require.resolve('typescript/bin/tsc'),
+        '-p',
+        join(ROOT, 'tsconfig.json'),
+        '--noEmit',
+        'false',
+        '--outDir',
+        BUILD,
+        '--sourceMap',
+        'false',
+        '--noEmitOnError',
+        'false',
+      ],
+      { stdio: ['ignore', 'ignore', 'inherit'] },
+    );
   } catch {
     // Type errors elsewhere in the tree (work in progress) do not stop tsc from emitting.
   }
@@ -41,7 +57,7 @@ const main = async () => {
     const dir = join(__dirname, 'out', 'profiles', `lifecycle-${store}-${callers}`);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
-    const input: LifecycleInput = { store, callers, tasks, runs: 1, warmupTasks: 100 };
+    const input: LifecycleInput = { store, projections: 'inline', callers, tasks, runs: 1, warmupTasks: 100 };
     const { result } = await runChild<LifecycleRun[]>('lifecycleChild.ts', input, {
       execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=250'],
       compiledScript,
@@ -55,11 +71,15 @@ const main = async () => {
       '',
       '| self ms | share | function | where |',
       '|---:|---:|---|---|',
-      ...profile.functions.slice(0, top).map((f) => `| ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% | ${f.name} | ${f.where} |`),
+      ...profile.functions
+        .slice(0, top)
+        .map((f) => `| ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% | ${f.name} | ${f.where} |`),
       '',
       '| self ms | share | file |',
       '|---:|---:|---|',
-      ...profile.files.slice(0, 12).map((f) => `| ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% | ${f.name} |`),
+      ...profile.files
+        .slice(0, 12)
+        .map((f) => `| ${f.ms.toFixed(0)} | ${(f.share * 100).toFixed(1)}% | ${f.name} |`),
     ];
     process.stdout.write(`${out.join('\n')}\n`);
   }

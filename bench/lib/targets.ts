@@ -52,4 +52,17 @@ export const context: readonly Omit<Target, 'op' | 'bound'>[] = [
   { what: 'verify SQLite ÷ raw full scan of the same log', ours: ev('verify', 'sqlite'), reference: ev('raw.scan.log', 'sqlite') },
   { what: 'Emmett SQLite, 1 appender ÷ raw insert, 1 tx per event (FULL)', ours: ev('peer.emmett.sequential', 'sqlite'), reference: ev('raw.insert.tx-per-event', 'sqlite') },
   { what: 'Emmett PostgreSQL, 8 appenders ÷ raw autocommit insert, 8 connections', ours: ev('peer.emmett.concurrent8', 'postgres'), reference: ev('raw.insert.tx-per-event.8conn', 'postgres') },
+  // `?projections=async`: the read models follow in batches; the figure includes their catching up.
+  ...(['sqlite', 'postgres'] as const).flatMap((store) => {
+    const label = store === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const seq = ev('lifecycle.sequential.async-projections', store);
+    const eight = ev('lifecycle.concurrent8.async-projections', store);
+    return [
+      { what: `lifecycle ${label} async projections, 1 caller ÷ the same inline`, ours: seq, reference: ev('lifecycle.sequential', store) },
+      { what: `lifecycle ${label} async projections, 8 callers ÷ the same inline`, ours: eight, reference: ev('lifecycle.concurrent8', store) },
+      { what: `lifecycle ${label} async projections, 1 caller ÷ Emmett`, ours: seq, reference: ev(store === 'sqlite' ? 'peer.emmett.sequential.retrying' : 'peer.emmett.sequential', store) },
+      { what: `lifecycle ${label} async projections, 1 caller ÷ raw insert, 1 tx per event`, ours: seq, reference: ev('raw.insert.tx-per-event', store) },
+      { what: `lifecycle ${label} async projections, 8 callers ÷ raw insert, 1 tx per event`, ours: eight, reference: ev('raw.insert.tx-per-event', store) },
+    ];
+  }),
 ];

@@ -58,6 +58,13 @@ export type SubscribeOptions = {
   readonly filter?: EventFilter;
   readonly signal?: AbortSignal;
   readonly batchSize?: number;
+  /**
+   * For consumers that batch anyway: once live, a store may await this after hearing of an
+   * append and before reading, so that a burst costs one read instead of one per append. It
+   * delays delivery only; order and completeness are unchanged. Stores that push (EventStoreDB)
+   * ignore it.
+   */
+  readonly gather?: (signal: AbortSignal) => Promise<void>;
 };
 
 /** A subscription yields every matching event once, in order, then `caughtUp`, then live events. */

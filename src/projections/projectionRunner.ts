@@ -15,7 +15,14 @@ export type ProjectionRunnerOptions = {
   readonly projections?: readonly AnyProjection[];
   /** Events per read and per read-model transaction. */
   readonly batchSize?: number;
+  /**
+   * Async mode: how long the follower lets appends gather before it reads and applies them,
+   * unless a `waitFor` needs them sooner (0: read and apply each at once).
+   */
+  readonly lingerMs?: number;
 };
+
+export const DEFAULT_LINGER_MS = 10;
 
 /** The version a checkpoint has while its rows are being rebuilt: inline writes leave it alone. */
 export const REBUILDING = -1;
@@ -50,9 +57,18 @@ export const headPosition = async (store: EventStore): Promise<bigint> => {
  * new version or on demand, and (async mode) following the store's subscription.
  */
 export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
-  const { store, readModels, projections = allProjections, batchSize = 1_000 } = options;
+  const {
+    store,
+    readModels,
+    projections = allProjections,
+    batchSize = 1_000,
+    lingerMs = DEFAULT_LINGER_MS,
+  } = options;
   const readMissing = readMissingFrom(store);
   const applied = new Set<() => void>();
+  // Async mode: how many `waitFor`s are pending, and how to cut the follower's gathering short.
+  let waiters = 0;
+  let hurryFollower: (() => void) | undefined;
 
   const checkpointsOf = async (targets: readonly AnyProjection[]) =>
     Promise.all(
@@ -160,7 +176,11 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   /**
    * Async mode: follows the store's subscription until `signal` aborts. A reader fills a
    * bounded buffer and the applier takes whatever has gathered, so a burst of appends costs one
-   * read-model transaction, not one each; a full buffer makes the reader wait.
+   * read-model transaction, not one each; a full buffer makes the reader wait. Once live, the
+   * store lets appends gather for `lingerMs` before it reads (cut short when a `waitFor` needs
+   * them): applying a trickle one append at a time would cost more than the inline mode it is
+   * meant to beat. The commits need not be durable: rows and checkpoint are lost together, and
+   * the next catch-up folds them again.
    */
   const follow = async (signal: AbortSignal) => {
     const states = await checkpointsOf(projections);
@@ -170,11 +190,40 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     let failure: unknown;
     let wakeApplier: (() => void) | undefined;
     let wakeReader: (() => void) | undefined;
+    // The applier wakes once the reader has pushed all it has at hand (a whole read), not at its first event.
+    let wakeScheduled = false;
+    const wakeAfterPushes = () => {
+      if (wakeScheduled) return;
+      wakeScheduled = true;
+      setImmediate(() => {
+        wakeScheduled = false;
+        wakeApplier?.();
+      });
+    };
+    const gather = (stop: AbortSignal) =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          stop.removeEventListener('abort', done);
+          hurryFollower = undefined;
+          resolve();
+        };
+        const timer = setTimeout(done, waiters > 0 ? 0 : lingerMs);
+        hurryFollower = done;
+        stop.addEventListener('abort', done, { once: true });
+      });
     const reader = (async () => {
-      for await (const message of store.subscribeToAll({ from: { after }, signal, batchSize })) {
+      const subscription = store.subscribeToAll({
+        from: { after },
+        signal,
+        batchSize,
+        ...(lingerMs > 0 ? { gather } : {}),
+      });
+      for await (const message of subscription) {
         if (message.kind !== 'event') continue;
         buffer.push(message.event);
-        wakeApplier?.();
+        if (buffer.length >= batchSize) wakeApplier?.();
+        else wakeAfterPushes();
         if (buffer.length >= 2 * batchSize) await new Promise<void>((resolve) => (wakeReader = resolve));
       }
     })()
@@ -191,7 +240,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
         wakeApplier = undefined;
         continue;
       }
-      await apply(projections, buffer.splice(0, batchSize));
+      await apply(projections, buffer.splice(0, batchSize), { durable: false });
       wakeReader?.();
       wakeReader = undefined;
     }
@@ -203,18 +252,25 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   const waitFor = async (position: bigint, signal?: AbortSignal) => {
     const reached = async () =>
       (await checkpointsOf(projections)).every((s) => (s.checkpoint?.position ?? 0n) >= position);
-    while (!(await reached())) {
-      if (signal?.aborted) throw signal.reason;
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          applied.delete(done);
-          clearTimeout(timer);
-          resolve();
-        };
-        // Another process may be the one applying: look again after a while either way.
-        const timer = setTimeout(done, 50);
-        applied.add(done);
-      });
+    waiters++;
+    try {
+      while (!(await reached())) {
+        if (signal?.aborted) throw signal.reason;
+        // Someone reads now: the follower reads what has been appended without gathering more.
+        hurryFollower?.();
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            applied.delete(done);
+            clearTimeout(timer);
+            resolve();
+          };
+          // Another process may be the one applying: look again after a while either way.
+          const timer = setTimeout(done, 50);
+          applied.add(done);
+        });
+      }
+    } finally {
+      waiters--;
     }
   };
 

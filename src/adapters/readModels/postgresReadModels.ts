@@ -12,6 +12,9 @@ import { getPostgresInlineSql } from './postgresInlineSql';
 import { getUpsertCtes, postgresTable } from './postgresRowSql';
 import { buildRowQuery, identifier, postgresDialect } from './sqlDialect';
 
+/** One round trip: a transaction whose commit does not wait for its WAL to reach the disk. */
+const NON_DURABLE_BEGIN = 'BEGIN; SET LOCAL synchronous_commit = off';
+
 type Queryable = Pick<PoolClient, 'query'>;
 
 /**
@@ -140,10 +143,11 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         client.release();
       }
     },
-    transaction: async (work) => {
+    transaction: async (work, options) => {
       const client = await pool.connect();
       try {
-        await client.query('BEGIN');
+        // Not durable: the commit returns before its WAL is flushed; a crash may lose it whole.
+        await client.query(options?.durable === false ? NON_DURABLE_BEGIN : 'BEGIN');
         const result = await work(transactionOn(client));
         await client.query('COMMIT');
         return result;

@@ -33,7 +33,7 @@ export async function* pollingSubscription(
   source: SubscriptionSource,
   options: SubscribeOptions,
 ): AsyncIterable<SubscriptionMessage> {
-  const { from = 'start', filter, signal: outer, batchSize = DEFAULT_BATCH } = options;
+  const { from = 'start', filter, signal: outer, batchSize = DEFAULT_BATCH, gather } = options;
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   outer?.addEventListener('abort', onAbort, { once: true });
@@ -58,6 +58,7 @@ export async function* pollingSubscription(
         after = [after, last, head].reduce((a, b) => (b > a ? b : a));
         if (stop.signal.aborted) return;
         await source.waitForAppend(after, stop.signal);
+        if (gather !== undefined && !stop.signal.aborted) await gather(stop.signal);
         continue;
       }
       // The head is read first: everything up to it is visible to the read that follows, so
@@ -82,6 +83,7 @@ export async function* pollingSubscription(
       }
       if (stop.signal.aborted) return;
       await source.waitForAppend(after, stop.signal);
+      if (gather !== undefined && !stop.signal.aborted) await gather(stop.signal);
     }
   } finally {
     outer?.removeEventListener('abort', onAbort);
