@@ -33,8 +33,9 @@ export type Storage = {
 export type StorageOptions = {
   /**
    * How SQLite and PostgreSQL read models follow the events: `inline` (the default: inside each
-   * append, read-your-writes for every process) or `async` (after the append, in batches, for
-   * the highest append rate; an engine still reads its own writes). Also `?projections=` in the URL.
+   * append, read-your-writes for every process) or `async` (after the append, in batches gathered
+   * for up to 10 ms: on SQLite the higher append rate, on PostgreSQL about even; an engine still
+   * reads its own writes, other processes a moment later). Also `?projections=` in the URL.
    */
   readonly projections?: 'inline' | 'async';
   /** Where the read models of an EventStoreDB store live: a `sqlite:` or `postgres://` URL. */
