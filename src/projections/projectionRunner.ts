@@ -22,7 +22,7 @@ export type ProjectionRunnerOptions = {
   readonly lingerMs?: number;
 };
 
-export const DEFAULT_LINGER_MS = 10;
+const DEFAULT_LINGER_MS = 10;
 
 /** The version a checkpoint has while its rows are being rebuilt: inline writes leave it alone. */
 export const REBUILDING = -1;
