@@ -43,7 +43,7 @@ const withSchema = async <T>(work: (schema: string) => Promise<T>): Promise<T> =
 const paramsOf = (e: BenchEvent) => [e.streamName, e.revision, e.id, e.type, e.dataJson, e.metadataJson];
 
 /** One INSERT per event, autocommit (one transaction, one WAL flush each), on `connections` connections. */
-const autocommitRate = (events: readonly BenchEvent[], connections: number) =>
+export const autocommitRate = (events: readonly BenchEvent[], connections: number) =>
   withSchema(async (schema) => {
     const clients = await Promise.all(Array.from({ length: connections }, connect));
     const text = `INSERT INTO "${schema}".events (stream_name, revision, event_id, type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6)`;

@@ -23,7 +23,7 @@ const openRaw = (path: string, synchronous: Synchronous) => {
 };
 
 /** Inserts into a fresh file; `perTransaction` events per BEGIN IMMEDIATE … COMMIT. */
-const insertRate = async (events: readonly BenchEvent[], synchronous: Synchronous, perTransaction: number) => {
+export const insertRate = async (events: readonly BenchEvent[], synchronous: Synchronous, perTransaction: number) => {
   const file = tempSQLiteFile('raw');
   const { db, write } = openRaw(file.path, synchronous);
   try {
