@@ -78,13 +78,21 @@ export interface ReadModelTransaction {
     keys: readonly string[],
   ): Promise<Map<string, Map<string, Row<unknown>>>>;
   writeMany(writes: readonly TableWrite[]): Promise<void>;
+  /**
+   * Several tables' checkpoints at once, with setCheckpoint's rules for each: a batch moves
+   * every target's checkpoint, and over a network a call per table is a round trip per table.
+   */
+  setCheckpoints(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void>;
 }
 
 export type TableWrite = { readonly table: TableSpec; readonly rows: ReadonlyMap<string, Row<unknown>> };
 
-/** loadMany, checkpoints and writeMany by looping over the one-table calls (for local stores). */
+/**
+ * loadMany, checkpoints, writeMany and setCheckpoints by looping over the one-table calls (for
+ * local stores, where a call costs no round trip).
+ */
 export const withLoops = (
-  tx: Omit<ReadModelTransaction, 'checkpoints' | 'loadMany' | 'writeMany'>,
+  tx: Omit<ReadModelTransaction, 'checkpoints' | 'loadMany' | 'writeMany' | 'setCheckpoints'>,
 ): ReadModelTransaction => ({
   ...tx,
   checkpoints: async (tables) => {
@@ -102,6 +110,9 @@ export const withLoops = (
   },
   writeMany: async (writes) => {
     for (const { table, rows } of writes) await tx.write(table, rows);
+  },
+  setCheckpoints: async (checkpoints) => {
+    for (const [table, checkpoint] of checkpoints) await tx.setCheckpoint(table, checkpoint);
   },
 });
 

@@ -61,12 +61,14 @@ export const applyBatch = async (
   }
   if (writes.length > 0) await tx.writeMany(writes);
   if (checkpoint !== undefined) {
-    for (const projection of targets) {
-      await tx.setCheckpoint(projection.name, {
-        version: checkpoint.version ?? projection.version,
-        position: checkpoint.position,
-      });
-    }
+    await tx.setCheckpoints(
+      new Map(
+        targets.map((projection) => [
+          projection.name,
+          { version: checkpoint.version ?? projection.version, position: checkpoint.position },
+        ]),
+      ),
+    );
   }
 };
 

@@ -120,12 +120,16 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     if (events === 0) {
       onProgress?.({ position, head, events });
       // Nothing new: still record each target as current at this code version.
-      await readModels.transaction(async (tx) => {
-        for (const s of states) {
-          const v = version ?? s.projection.version;
-          await tx.setCheckpoint(s.projection.name, { version: v, position: s.checkpoint?.position ?? 0n });
-        }
-      });
+      await readModels.transaction((tx) =>
+        tx.setCheckpoints(
+          new Map(
+            states.map((s) => [
+              s.projection.name,
+              { version: version ?? s.projection.version, position: s.checkpoint?.position ?? 0n },
+            ]),
+          ),
+        ),
+      );
     }
     return { events, position };
   };
@@ -141,18 +145,19 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   ) => {
     for (const p of targets) await readModels.clear(p.name);
     await readModels.prepare(targets.map(tableOf));
-    await readModels.transaction(async (tx) => {
-      for (const p of targets) await tx.setCheckpoint(p.name, { version: REBUILDING, position: 0n });
-    });
+    await readModels.transaction((tx) =>
+      tx.setCheckpoints(new Map(targets.map((p) => [p.name, { version: REBUILDING, position: 0n }]))),
+    );
     // Waiting for the head first makes every event committed before the rebuild readable to it
     // (PostgreSQL only reads positions no writer in flight can still fill in).
     await headPosition(store);
     const refill = () => catchUp(targets, onProgress, REBUILDING);
     const first = await (readModels.bulkRefill?.(targets.map(tableOf), refill) ?? refill());
-    await readModels.transaction(async (tx) => {
-      for (const p of targets)
-        await tx.setCheckpoint(p.name, { version: p.version, position: first.position });
-    });
+    await readModels.transaction((tx) =>
+      tx.setCheckpoints(
+        new Map(targets.map((p) => [p.name, { version: p.version, position: first.position }])),
+      ),
+    );
     await headPosition(store);
     const last = await catchUp(targets);
     return { events: first.events + last.events };

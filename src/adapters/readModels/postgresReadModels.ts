@@ -69,6 +69,26 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       const { ctes, params } = upsertCtes(writes, 1);
       if (ctes.length > 0) await db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
     };
+    /**
+     * One statement for every table. A checkpoint only moves forwards within one version; a new
+     * version (a rebuild's REBUILDING, then its real one) replaces it. Rows go in name order, so
+     * two transactions moving the same checkpoints lock them in the same order.
+     */
+    const setCheckpoints = async (given: ReadonlyMap<string, Checkpoint>) => {
+      if (given.size === 0) return;
+      const sorted = [...given].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      await db.query(
+        `INSERT INTO ${checkpointTable} AS c (name, version, position)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+         ON CONFLICT (name) DO UPDATE SET version = excluded.version,
+           position = CASE WHEN c.version = excluded.version THEN greatest(c.position, excluded.position) ELSE excluded.position END`,
+        [
+          sorted.map(([name]) => name),
+          sorted.map(([, checkpoint]) => checkpoint.version),
+          sorted.map(([, checkpoint]) => checkpoint.position.toString()),
+        ],
+      );
+    };
     return {
       checkpoint: async (name) => (await checkpoints([name])).get(name),
       checkpoints,
@@ -88,14 +108,8 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
           }
         }
       },
-      setCheckpoint: async (name, checkpoint) => {
-        await db.query(
-          `INSERT INTO ${checkpointTable} AS c (name, version, position) VALUES ($1, $2, $3)
-           ON CONFLICT (name) DO UPDATE SET version = excluded.version,
-             position = CASE WHEN c.version = excluded.version THEN greatest(c.position, excluded.position) ELSE excluded.position END`,
-          [name, checkpoint.version, checkpoint.position.toString()],
-        );
-      },
+      setCheckpoint: async (name, checkpoint) => setCheckpoints(new Map([[name, checkpoint]])),
+      setCheckpoints,
     };
   };
 

@@ -1,0 +1,79 @@
+import type { Checkpoint, ReadModelStore } from '../../../src/ports/readModelStore';
+import { REBUILDING } from '../../../src/projections/projectionRunner';
+
+type Steps = readonly (readonly [name: string, checkpoint: Checkpoint])[][];
+
+/** Each step one transaction: what a batch, a rebuild's start and its end each write. */
+const steps: Steps = [
+  [
+    ['a', { version: 1, position: 10n }],
+    ['b', { version: 1, position: 10n }],
+    ['c', { version: 1, position: 10n }],
+    ['d', { version: 1, position: 10n }],
+  ],
+  [
+    ['a', { version: 1, position: 4n }], // behind: a replayed batch
+    ['b', { version: 1, position: 12n }],
+    ['c', { version: 2, position: 4n }], // a new version starts over
+    ['d', { version: REBUILDING, position: 0n }],
+  ],
+  [
+    ['c', { version: 2, position: 3n }],
+    ['d', { version: 1, position: 7n }],
+  ],
+];
+
+const expected = new Map<string, Checkpoint>([
+  ['a', { version: 1, position: 10n }],
+  ['b', { version: 1, position: 12n }],
+  ['c', { version: 2, position: 4n }],
+  ['d', { version: 1, position: 7n }],
+]);
+
+/** setCheckpoints on every read-model store: run by the memory, SQLite and PostgreSQL suites. */
+export const describeSetCheckpoints = (label: string, open: () => Promise<ReadModelStore>) => {
+  describe(`setCheckpoints on ${label}`, () => {
+    const read = async (store: ReadModelStore, names: readonly string[]) =>
+      new Map(await Promise.all(names.map(async (name) => [name, await store.checkpoint(name)] as const)));
+
+    it('moves the named checkpoints together and leaves the others alone', async () => {
+      const store = await open();
+      await store.transaction((tx) => tx.setCheckpoint('other', { version: 1, position: 5n }));
+      await store.transaction((tx) =>
+        tx.setCheckpoints(
+          new Map([
+            ['x', { version: 1, position: 3n }],
+            ['y', { version: 2, position: 9n }],
+          ]),
+        ),
+      );
+      expect(await read(store, ['x', 'y', 'other'])).toEqual(
+        new Map([
+          ['x', { version: 1, position: 3n }],
+          ['y', { version: 2, position: 9n }],
+          ['other', { version: 1, position: 5n }],
+        ]),
+      );
+      await store.transaction((tx) => tx.setCheckpoints(new Map()));
+      expect(await store.checkpoint('x')).toEqual({ version: 1, position: 3n });
+    });
+
+    it('within a version never moves a checkpoint back; a new version replaces it', async () => {
+      const store = await open();
+      for (const step of steps) await store.transaction((tx) => tx.setCheckpoints(new Map(step)));
+      expect(await read(store, [...expected.keys()])).toEqual(expected);
+    });
+
+    it('ends where setCheckpoint, one table at a time, ends', async () => {
+      const store = await open();
+      const one = (name: string) => `one_${name}`;
+      for (const step of steps) {
+        await store.transaction(async (tx) => {
+          for (const [name, checkpoint] of step) await tx.setCheckpoint(one(name), checkpoint);
+        });
+      }
+      const names = [...expected.keys()];
+      expect([...(await read(store, names.map(one))).values()]).toEqual([...expected.values()]);
+    });
+  });
+};
