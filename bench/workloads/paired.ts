@@ -17,12 +17,17 @@ type Side = { readonly name: string; readonly measure: () => Promise<number> };
 /** A ratio target measured in rounds: `ours` over `reference`, both measured in every round. */
 type Pair = { readonly ours: string; readonly reference: string };
 
-const lifecycleOnce = (ctx: BenchContext, store: EngineStoreKind, callers: number): Side => ({
-  name: `lifecycle.${modeName(callers)}`,
+const lifecycleOnce = (
+  ctx: BenchContext,
+  store: EngineStoreKind,
+  callers: number,
+  projections: LifecycleInput['projections'] = 'inline',
+): Side => ({
+  name: `lifecycle.${modeName(callers)}${projections === 'async' ? '.async-projections' : ''}`,
   measure: async () => {
     const input: LifecycleInput = {
       store,
-      projections: 'inline',
+      projections,
       callers,
       tasks: ctx.sizes.lifecycleTasks,
       runs: 1,
@@ -61,18 +66,33 @@ const rawOnce = (ctx: BenchContext, store: 'sqlite' | 'postgres'): Side => ({
   },
 });
 
+/** Async projections against the default inline and against the raw insert, 1 and 8 callers. */
+const asyncPairs: Pair[] = [1, 8].flatMap((callers) => [
+  { ours: `lifecycle.${modeName(callers)}.async-projections`, reference: `lifecycle.${modeName(callers)}` },
+  { ours: `lifecycle.${modeName(callers)}.async-projections`, reference: 'raw.insert.tx-per-event' },
+]);
+
 /**
- * What each store's rounds measure and which ratios they give. Emmett SQLite is left out: it
- * runs 5× slower than taskledger, far from its bound, and a round of it takes over a minute.
+ * What each store's rounds measure and which ratios they give: the targets against the raw
+ * insert and Emmett PostgreSQL, and async projections against inline (context, no target).
+ * Emmett SQLite is left out: it runs 5× slower than taskledger, far from its bound, and a round
+ * of it takes over a minute.
  */
 const plansOf = (ctx: BenchContext) =>
   [
     {
       store: 'sqlite' as const,
-      sides: [lifecycleOnce(ctx, 'sqlite', 1), lifecycleOnce(ctx, 'sqlite', 8), rawOnce(ctx, 'sqlite')],
+      sides: [
+        lifecycleOnce(ctx, 'sqlite', 1),
+        lifecycleOnce(ctx, 'sqlite', 8),
+        rawOnce(ctx, 'sqlite'),
+        lifecycleOnce(ctx, 'sqlite', 1, 'async'),
+        lifecycleOnce(ctx, 'sqlite', 8, 'async'),
+      ],
       pairs: [
         { ours: 'lifecycle.sequential', reference: 'raw.insert.tx-per-event' },
         { ours: 'lifecycle.concurrent8', reference: 'raw.insert.tx-per-event' },
+        ...asyncPairs,
       ],
     },
     {
@@ -83,12 +103,16 @@ const plansOf = (ctx: BenchContext) =>
         lifecycleOnce(ctx, 'postgres', 8),
         emmettOnce(ctx, 'postgres', 8),
         rawOnce(ctx, 'postgres'),
+        lifecycleOnce(ctx, 'postgres', 1, 'async'),
+        lifecycleOnce(ctx, 'postgres', 8, 'async'),
       ],
       pairs: [
         { ours: 'lifecycle.sequential', reference: 'peer.emmett.sequential' },
         { ours: 'lifecycle.concurrent8', reference: 'peer.emmett.concurrent8' },
         { ours: 'lifecycle.sequential', reference: 'raw.insert.tx-per-event' },
         { ours: 'lifecycle.concurrent8', reference: 'raw.insert.tx-per-event' },
+        ...asyncPairs,
+        { ours: 'lifecycle.sequential.async-projections', reference: 'peer.emmett.sequential' },
       ],
     },
   ] satisfies { store: string; sides: Side[]; pairs: Pair[] }[];
@@ -102,7 +126,8 @@ const plansOf = (ctx: BenchContext) =>
  */
 export const paired: Workload = {
   name: 'paired',
-  description: 'the lifecycle, Emmett PostgreSQL and raw-insert ratios measured in interleaved rounds',
+  description:
+    'the lifecycle ratios to Emmett PostgreSQL, to the raw insert and of async to inline projections, in interleaved rounds',
   run: async (ctx) => {
     for (const { store, sides, pairs } of plansOf(ctx)) {
       try {
