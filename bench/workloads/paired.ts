@@ -118,11 +118,11 @@ const plansOf = (ctx: BenchContext) =>
   ] satisfies { store: string; sides: Side[]; pairs: Pair[] }[];
 
 /**
- * The ratio targets again, measured in rounds: each round runs taskledger, the peer and the raw
- * insert once each, back to back (in reverse order every other round), and a round's ratio
- * divides figures measured within a minute or two of each other. On a shared virtual machine
- * whose speed drifts by a third within an hour, the separate workloads' medians can be measured
- * at different speeds; the median of the rounds' ratios cannot. Each side also gets a figure.
+ * The ratio targets again, measured in rounds: each round runs every side once, back to back (in
+ * reverse order every other round, so no side always goes first), and a round's ratio divides
+ * figures measured a few minutes apart at most. On a shared virtual machine whose speed drifts by
+ * a third within an hour, the separate workloads' medians can be measured at different speeds;
+ * the median of the rounds' ratios much less so. Each side also gets a figure.
  */
 export const paired: Workload = {
   name: 'paired',
