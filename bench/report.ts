@@ -62,8 +62,19 @@ const judge = (t: Target): Judged => {
   return { ...base, value: number(ours.median), verdict: ok ? '**met**' : '**missed**' };
 };
 
-const pairedRatio = (ours: FigureKey, reference: FigureKey) =>
-  find({ name: pairedRatioName(ours.name, reference.name), store: ours.store, unit: '×' });
+/** What the paired rounds measured for a ratio: the rounds' ratios and each side's rates. */
+const pairedFigures = (ours: FigureKey, reference: FigureKey) => ({
+  ratio: find({ name: pairedRatioName(ours.name, reference.name), store: ours.store, unit: '×' }),
+  ours: find({ ...ours, name: pairedName(ours.name) }),
+  theirs: find({ ...reference, name: pairedName(reference.name) }),
+});
+
+/** The ratio of the separate workloads' medians, for comparison with the rounds'. */
+const separateRatio = (ours: FigureKey, reference: FigureKey) => {
+  const a = find(ours)?.median;
+  const b = find(reference)?.median;
+  return a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}×` : '—';
+};
 
 const range = (f: Figure) => `${f.min?.toFixed(2) ?? '?'}–${f.max?.toFixed(2) ?? '?'}×`;
 
@@ -72,19 +83,14 @@ const range = (f: Figure) => `${f.min?.toFixed(2) ?? '?'}–${f.max?.toFixed(2) 
  * separate workloads' medians is shown beside it, so a drift between them is visible.
  */
 const pairedJudgement = (t: Target, reference: FigureKey): Omit<Judged, 'what' | 'target'> | undefined => {
-  const ratio = pairedRatio(t.ours, reference);
+  const { ratio, ours, theirs } = pairedFigures(t.ours, reference);
   if (ratio?.median === undefined) return undefined;
-  const ours = find({ ...t.ours, name: pairedName(t.ours.name) });
-  const theirs = find({ ...reference, name: pairedName(reference.name) });
   const ok = t.op === '>=' ? ratio.median >= t.bound : ratio.median <= t.bound;
-  const a = find(t.ours)?.median;
-  const b = find(reference)?.median;
-  const separate = a !== undefined && b !== undefined ? `; separate workloads: ${(a / b).toFixed(2)}×` : '';
   return {
     ours: number(ours?.median),
     reference: number(theirs?.median),
     value: `${ratio.median.toFixed(2)}× †`,
-    verdict: `${ok ? '**met**' : '**missed**'} (${ratio.runs ?? '?'} rounds: ${range(ratio)}${separate})`,
+    verdict: `${ok ? '**met**' : '**missed**'} (${ratio.runs ?? '?'} rounds: ${range(ratio)}; separate workloads: ${separateRatio(t.ours, reference)})`,
   };
 };
 
@@ -100,12 +106,11 @@ const contextTable = () => [
   ...context.map((c) => {
     const a = find(c.ours)?.median;
     const b = c.reference && find(c.reference)?.median;
-    const separate = a !== undefined && b !== undefined ? `${(a / b).toFixed(2)}×` : '—';
-    const ratio = c.paired === true && c.reference !== undefined ? pairedRatio(c.ours, c.reference) : undefined;
-    if (ratio?.median === undefined) return `| ${c.what} | ${number(a)} | ${number(b)} | ${separate} |`;
-    const ours = find({ ...c.ours, name: pairedName(c.ours.name) })?.median;
-    const theirs = c.reference && find({ ...c.reference, name: pairedName(c.reference.name) })?.median;
-    return `| ${c.what} | ${number(ours)} | ${number(theirs)} | ${ratio.median.toFixed(2)}× † (${range(ratio)}; separate: ${separate}) |`;
+    const separate = c.reference === undefined ? '—' : separateRatio(c.ours, c.reference);
+    const paired = c.paired === true && c.reference !== undefined ? pairedFigures(c.ours, c.reference) : undefined;
+    const ratio = paired?.ratio;
+    if (paired === undefined || ratio?.median === undefined) return `| ${c.what} | ${number(a)} | ${number(b)} | ${separate} |`;
+    return `| ${c.what} | ${number(paired.ours?.median)} | ${number(paired.theirs?.median)} | ${ratio.median.toFixed(2)}× † (${range(ratio)}; separate: ${separate}) |`;
   }),
 ];
 
