@@ -11,13 +11,6 @@ import { parseStoreUrl } from '../store/storeUrl';
 import { getMemoryReadModels } from '../readModels/memoryReadModels';
 import { getSQLiteReadModels } from '../readModels/sqliteReadModels';
 import { sqliteReadMissing } from './inlineSQLite';
-import { postgresReadMissing } from './inlinePostgres';
-import { getPostgreSQLEventStore } from '../store/postgres/postgresEventStore';
-import { getPostgresReadModels } from '../readModels/postgresReadModels';
-import { projectInline } from '../../projections/inlineProjections';
-import type { PostgresInlineStatement } from '../store/postgres/postgresAppendStatement';
-import { getInlinePostgresStatement } from './inlinePostgresStatement';
-import { Pool } from 'pg';
 
 /**
  * Where events and read models live, and how the read models follow: `inline` inside each
@@ -71,31 +64,9 @@ const sqliteStorage = (path: string, synchronous: 'full' | 'normal'): Storage =>
   return { store, readModels: inline.readModels.store, mode: 'inline' };
 };
 
-const postgresStorage = (connectionString: string, schema: string | undefined): Storage => {
-  const inline: {
-    readModels?: ReturnType<typeof getPostgresReadModels>;
-    statement?: PostgresInlineStatement;
-  } = {};
-  const store = getPostgreSQLEventStore({
-    connectionString,
-    ...(schema === undefined ? {} : { schema }),
-    // Most flushes: the read models fold in memory and ride in the append's one statement.
-    inlineStatement: {
-      plan: async (events, firstParam) => inline.statement?.plan(events, firstParam),
-    },
-    onAppended: async (client, events) => {
-      if (inline.readModels === undefined) return;
-      await projectInline(
-        inline.readModels.transactionOn(client),
-        events,
-        postgresReadMissing(client, store.schema),
-      );
-    },
-  });
-  inline.readModels = getPostgresReadModels(store.pool, store.schema);
-  inline.statement = getInlinePostgresStatement(inline.readModels.inline);
-  return { store, readModels: inline.readModels.store, mode: 'inline' };
-};
+// PostgreSQL's and EventStoreDB's adapters (pg, the gRPC client) are loaded only when a URL
+// names them: most of what the engine would otherwise load at start, and an SQLite user needs none.
+const loadPostgresStorage = () => import('./postgresStorage');
 
 /** Read models standing apart from the events (async mode). */
 const openReadModels = async (url: string): Promise<ReadModelStore> => {
@@ -106,12 +77,8 @@ const openReadModels = async (url: string): Promise<ReadModelStore> => {
     return { ...rm.store, close: () => store.close() };
   }
   if (parsed.kind === 'memory') return getMemoryReadModels();
-  if (parsed.kind === 'postgres') {
-    const pool = new Pool({ connectionString: parsed.connectionString, max: 5 });
-    pool.on('error', () => undefined);
-    const rm = getPostgresReadModels(pool, parsed.schema ?? 'public');
-    return { ...rm.store, close: () => pool.end() };
-  }
+  if (parsed.kind === 'postgres')
+    return (await loadPostgresStorage()).postgresReadModelsApart(parsed.connectionString, parsed.schema);
   throw invalidRequest(`read models cannot live in ${parsed.kind}`, 'readModels');
 };
 
@@ -146,10 +113,12 @@ const asyncStorage = async (url: string, parsed: ReturnType<typeof parseStoreUrl
     const readModels = getSQLiteReadModels(store.database as Parameters<typeof getSQLiteReadModels>[0]);
     return { store, readModels: readModels.store, mode: 'async' };
   }
-  if (parsed.kind === 'postgres' && 'pool' in store && 'schema' in store) {
-    const readModels = getPostgresReadModels(store.pool as Pool, String(store.schema));
-    return { store, readModels: readModels.store, mode: 'async' };
-  }
+  if (parsed.kind === 'postgres' && 'pool' in store && 'schema' in store)
+    return {
+      store,
+      readModels: await (await loadPostgresStorage()).postgresReadModelsOf(store),
+      mode: 'async',
+    };
   return { store, readModels: getMemoryReadModels(), mode: 'async' };
 };
 
@@ -168,7 +137,7 @@ export const openStorage = async (input: string, options: StorageOptions = {}): 
     case 'sqlite':
       return sqliteStorage(parsed.path, synchronous);
     case 'postgres':
-      return postgresStorage(parsed.connectionString, parsed.schema);
+      return (await loadPostgresStorage()).postgresStorage(parsed.connectionString, parsed.schema);
     case 'eventstoredb': {
       const store = await openEventStore(url);
       const readModels = await openReadModels(options.readModels ?? 'memory:');

@@ -1,7 +1,5 @@
 import type { EventStore } from '../../ports/eventStore';
-import { getEventStoreDBEventStore } from './eventstoredb/client';
 import { getMemoryEventStore } from './memoryEventStore';
-import { getPostgreSQLEventStore } from './postgres/postgresEventStore';
 import { getSQLiteEventStore } from './sqlite/sqliteEventStore';
 import { parseStoreUrl } from './storeUrl';
 
@@ -21,6 +19,8 @@ export const openEventStore = async (url: string): Promise<EventStore> => {
     case 'sqlite':
       return getSQLiteEventStore({ path: parsed.path });
     case 'postgres': {
+      // Loaded only when named: pg and the gRPC client are most of what opening would load.
+      const { getPostgreSQLEventStore } = await import('./postgres/postgresEventStore');
       const store = getPostgreSQLEventStore(parsed);
       await store.ensureSchema().catch(async (e: unknown) => {
         await store.close();
@@ -29,6 +29,7 @@ export const openEventStore = async (url: string): Promise<EventStore> => {
       return store;
     }
     case 'eventstoredb': {
+      const { getEventStoreDBEventStore } = await import('./eventstoredb/client');
       const store = getEventStoreDBEventStore(parsed);
       await store.checkConnection().catch(async (e: unknown) => {
         await store.close();
