@@ -116,7 +116,7 @@ const asyncStorage = async (url: string, parsed: ReturnType<typeof parseStoreUrl
   if (parsed.kind === 'postgres' && 'pool' in store && 'schema' in store)
     return {
       store,
-      readModels: await (await loadPostgresStorage()).postgresReadModelsOf(store),
+      readModels: (await loadPostgresStorage()).postgresReadModelsOf(store),
       mode: 'async',
     };
   return { store, readModels: getMemoryReadModels(), mode: 'async' };
