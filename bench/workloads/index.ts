@@ -8,6 +8,7 @@ import { verify } from './verify';
 import { decide } from './decide';
 import { subscriptionLatency } from './subscriptionLatency';
 import { workers } from './workers';
+import { startup } from './startup';
 
 /** Every workload, in the order a full run measures them. */
-export const workloads: readonly Workload[] = [lifecycle, raw, peer, paired, rebuild, verify, subscriptionLatency, decide, workers];
+export const workloads: readonly Workload[] = [lifecycle, raw, peer, paired, rebuild, verify, subscriptionLatency, decide, workers, startup];
