@@ -7,7 +7,7 @@ import { median } from '../lib/stats';
 import { progress } from '../lib/progress';
 import { repeat, Workload } from '../lib/workload';
 
-/** Launches per run: a start-up takes ~0.1 s, and one launch is at the mercy of the scheduler. */
+/** Launches per run: a start-up takes about 0.2 s, and one launch is at the mercy of the scheduler. */
 const LAUNCHES = 10;
 // The package as users load it: dist/, built by `npm install` (prepare) or `npm run build`.
 const DIST = join(__dirname, '..', '..', 'dist');
