@@ -11,7 +11,7 @@ afterAll(folders.removeAll);
 const aPath = () => join(folders.make(), 'deeper', 'events.db');
 
 describe('sqlite store', () => {
-  it('creates the folder and the schema once, in WAL mode with synchronous FULL and a busy timeout', async () => {
+  it('creates the folder and the schema once, in WAL mode with synchronous FULL, a busy timeout and temporary data in memory', async () => {
     const path = aPath();
     const first = getSQLiteEventStore({ path });
     await first.close();
@@ -20,6 +20,7 @@ describe('sqlite store', () => {
       expect(store.database.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(store.database.pragma('synchronous', { simple: true })).toBe(2);
       expect(store.database.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(store.database.pragma('temp_store', { simple: true })).toBe(2);
       expect(store.database.prepare('SELECT version FROM schema_version').all()).toEqual([
         { version: SQLITE_SCHEMA_VERSION },
       ]);
