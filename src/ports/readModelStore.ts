@@ -77,6 +77,11 @@ export interface ReadModelTransaction {
     tables: readonly string[],
     keys: readonly string[],
   ): Promise<Map<string, Map<string, Row<unknown>>>>;
+  /**
+   * The revision each existing row is at, without its document: what a catch-up needs to skip
+   * the events inline writers already folded, for a fraction of what loading the rows costs.
+   */
+  revisions(tables: readonly string[], keys: readonly string[]): Promise<Map<string, Map<string, bigint>>>;
   writeMany(writes: readonly TableWrite[]): Promise<void>;
   /**
    * Several tables' checkpoints at once, with setCheckpoint's rules for each: a batch moves
@@ -88,11 +93,11 @@ export interface ReadModelTransaction {
 export type TableWrite = { readonly table: TableSpec; readonly rows: ReadonlyMap<string, Row<unknown>> };
 
 /**
- * loadMany, checkpoints, writeMany and setCheckpoints by looping over the one-table calls (for
- * local stores, where a call costs no round trip).
+ * loadMany, revisions, checkpoints, writeMany and setCheckpoints by looping over the one-table
+ * calls (for local stores, where a call costs no round trip).
  */
 export const withLoops = (
-  tx: Omit<ReadModelTransaction, 'checkpoints' | 'loadMany' | 'writeMany' | 'setCheckpoints'>,
+  tx: Omit<ReadModelTransaction, 'checkpoints' | 'loadMany' | 'revisions' | 'writeMany' | 'setCheckpoints'>,
 ): ReadModelTransaction => ({
   ...tx,
   checkpoints: async (tables) => {
@@ -106,6 +111,15 @@ export const withLoops = (
   loadMany: async (tables, keys) => {
     const all = new Map<string, Map<string, Row<unknown>>>();
     for (const table of tables) all.set(table, await tx.load<unknown>(table, keys));
+    return all;
+  },
+  revisions: async (tables, keys) => {
+    const all = new Map<string, Map<string, bigint>>();
+    for (const table of tables) {
+      const revisions = new Map<string, bigint>();
+      for (const [key, row] of await tx.load<unknown>(table, keys)) revisions.set(key, row.revision);
+      all.set(table, revisions);
+    }
     return all;
   },
   writeMany: async (writes) => {

@@ -16,6 +16,27 @@ export type ReadMissingSync = (taskId: string, from: bigint, to: bigint) => Proj
 export type BatchOptions = {
   /** The position to record (undefined: leave the checkpoint alone, as inline PostgreSQL writes do). */
   readonly checkpoint?: { readonly position: bigint; readonly version?: number };
+  /**
+   * Most events are already in their rows (a catch-up behind inline writers, whose PostgreSQL
+   * writes leave the checkpoint where it was): read the rows' revisions first and load and fold
+   * only the tasks some target still lacks events of.
+   */
+  readonly mostlyFolded?: boolean;
+};
+
+/** The events that some target handles and whose row has not folded them yet. */
+const unfoldedEvents = async (
+  tx: ReadModelTransaction,
+  targets: readonly AnyProjection[],
+  events: readonly ProjectedEvent[],
+): Promise<readonly ProjectedEvent[]> => {
+  const revisions = await tx.revisions(
+    targets.map((p) => p.name),
+    [...new Set(events.map((e) => e.taskId))],
+  );
+  return events.filter((e) =>
+    targets.some((p) => p.handles.has(e.type) && e.revision > (revisions.get(p.name)?.get(e.taskId) ?? -1n)),
+  );
 };
 
 const gapsIn = (
@@ -27,16 +48,12 @@ const gapsIn = (
     ? findGaps(indexRows, events)
     : new Map<string, { from: bigint; to: bigint }>();
 
-/**
- * Folds a batch of events into every target projection's rows, fills any gap first (events a
- * row missed while it was being rebuilt), and moves the checkpoints, all in one transaction.
- */
-export const applyBatch = async (
+/** Loads the rows `events` touch, fills their gaps, folds and writes them. */
+const foldInto = async (
   tx: ReadModelTransaction,
   targets: readonly AnyProjection[],
   events: readonly ProjectedEvent[],
   readMissing: ReadMissing,
-  { checkpoint }: BatchOptions = {},
 ): Promise<void> => {
   const named = new Set(events.map((e) => e.taskId));
   const taskIds = [...named];
@@ -60,6 +77,21 @@ export const applyBatch = async (
     if (changed.size > 0) writes.push({ table: tableOf(projection), rows: changed });
   }
   if (writes.length > 0) await tx.writeMany(writes);
+};
+
+/**
+ * Folds a batch of events into every target projection's rows, fills any gap first (events a
+ * row missed while it was being rebuilt), and moves the checkpoints, all in one transaction.
+ */
+export const applyBatch = async (
+  tx: ReadModelTransaction,
+  targets: readonly AnyProjection[],
+  events: readonly ProjectedEvent[],
+  readMissing: ReadMissing,
+  { checkpoint, mostlyFolded = false }: BatchOptions = {},
+): Promise<void> => {
+  const pending = mostlyFolded ? await unfoldedEvents(tx, targets, events) : events;
+  if (pending.length > 0) await foldInto(tx, targets, pending, readMissing);
   if (checkpoint !== undefined) {
     await tx.setCheckpoints(
       new Map(

@@ -20,6 +20,11 @@ export type ProjectionRunnerOptions = {
    * unless a `waitFor` needs them sooner (0: read and apply each at once).
    */
   readonly lingerMs?: number;
+  /**
+   * Inline writers keep the rows current (inline mode): a catch-up at start then finds most
+   * events already folded, and reads the rows' revisions before it loads any row.
+   */
+  readonly inline?: boolean;
 };
 
 const DEFAULT_LINGER_MS = 10;
@@ -63,6 +68,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     projections = allProjections,
     batchSize = 1_000,
     lingerMs = DEFAULT_LINGER_MS,
+    inline = false,
   } = options;
   const readMissing = readMissingFrom(store);
   const applied = new Set<() => void>();
@@ -85,7 +91,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   const apply = async (
     targets: readonly AnyProjection[],
     batch: readonly RecordedEvent[],
-    { version, durable }: { version?: number; durable?: boolean } = {},
+    { version, durable, mostlyFolded }: { version?: number; durable?: boolean; mostlyFolded?: boolean } = {},
   ) => {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
@@ -94,17 +100,21 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
       (tx) =>
         applyBatch(tx, targets, events, readMissing, {
           checkpoint: { position: last.position, ...(version === undefined ? {} : { version }) },
+          mostlyFolded: mostlyFolded === true,
         }),
       durable === undefined ? undefined : { durable },
     );
     for (const listener of applied) listener();
   };
 
-  /** Reads everything after the slowest target's checkpoint, in batches. */
+  /**
+   * Reads everything after the slowest target's checkpoint, in batches. `mostlyFolded`: the
+   * events were appended by inline writers at the targets' current versions.
+   */
   const catchUp = async (
     targets: readonly AnyProjection[] = projections,
     onProgress?: (p: Progress) => void,
-    version?: number,
+    { version, mostlyFolded = false }: { version?: number; mostlyFolded?: boolean } = {},
   ): Promise<{ events: number; position: bigint }> => {
     const states = await checkpointsOf(targets);
     const from = min(states.map((s) => s.checkpoint?.position ?? 0n));
@@ -112,7 +122,11 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     let events = 0;
     let position = from;
     for await (const batch of readAllInBatches(store, { fromPosition: from + 1n, batchSize })) {
-      await apply(targets, batch, { ...(version === undefined ? {} : { version }), durable: false });
+      await apply(targets, batch, {
+        ...(version === undefined ? {} : { version }),
+        durable: false,
+        mostlyFolded,
+      });
       events += batch.length;
       position = batch[batch.length - 1]?.position ?? position;
       onProgress?.({ position, head, events });
@@ -151,7 +165,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     // Waiting for the head first makes every event committed before the rebuild readable to it
     // (PostgreSQL only reads positions no writer in flight can still fill in).
     await headPosition(store);
-    const refill = () => catchUp(targets, onProgress, REBUILDING);
+    const refill = () => catchUp(targets, onProgress, { version: REBUILDING });
     const first = await (readModels.bulkRefill?.(targets.map(tableOf), refill) ?? refill());
     await readModels.transaction((tx) =>
       tx.setCheckpoints(
@@ -175,7 +189,9 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
         stale.map((s) => s.projection),
         onProgress,
       );
-    await catchUp(projections, onProgress);
+    // Inline, the rows already hold most of what follows the checkpoint: PostgreSQL's inline
+    // writes do not move it, SQLite's every thousand events.
+    await catchUp(projections, onProgress, { mostlyFolded: inline });
   };
 
   /**

@@ -109,6 +109,31 @@ export const describeReadModels = (
       expect((await reopened.lastMetrics('x')).metrics['m']?.['v']?.count).toBe(1);
     });
 
+    it('revisions gives the revision of each row asked for, deleted ones too, and none for a missing key', async () => {
+      const { engine, storage } = await start();
+      await engine.create({ id: 'r1', name: 'r1', type: 'training' });
+      await engine.started({ id: 'r1' });
+      await engine.create({ id: 'r2', name: 'r2', type: 'training' });
+      await engine.delete({ id: 'r2' });
+      await engine.list();
+      const revisions = await storage.readModels.transaction((tx) =>
+        tx.revisions(['task_index', 'executions'], ['r1', 'r2', 'nope']),
+      );
+      const loaded = await storage.readModels.transaction((tx) =>
+        tx.loadMany(['task_index', 'executions'], ['r1', 'r2', 'nope']),
+      );
+      for (const table of ['task_index', 'executions']) {
+        const rows = loaded.get(table) ?? new Map();
+        expect(revisions.get(table)).toEqual(new Map([...rows].map(([key, row]) => [key, row.revision])));
+      }
+      expect(revisions.get('task_index')).toEqual(
+        new Map([
+          ['r1', 1n],
+          ['r2', 1n],
+        ]),
+      );
+    });
+
     it('a changed projection version rebuilds it from position 0 at start', async () => {
       const { engine, storage } = await start();
       await engine.create({ id: 'v', name: 'v', type: 'training' });

@@ -35,6 +35,15 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     return row === undefined ? undefined : { version: row.version, position: BigInt(row.position) };
   };
 
+  /** One query for the rows of keys `$1` in every table named, each row tagged with its table. */
+  const rowsOfKeys = (names: readonly string[], extraColumns: string) =>
+    names
+      .map(
+        (name, i) =>
+          `SELECT $${i + 2}::text AS t, "key", revision::text AS revision${extraColumns} FROM ${table(name)} WHERE "key" = ANY($1)`,
+      )
+      .join(' UNION ALL ');
+
   /** Reads and writes through `db`: a pooled client inside a transaction, few round trips each. */
   const transactionOn = (db: Queryable): ReadModelTransaction => {
     const checkpoints = async (names: readonly string[]) => {
@@ -50,18 +59,22 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     const loadMany = async (names: readonly string[], keys: readonly string[]) => {
       const all = new Map<string, Map<string, Row<unknown>>>(names.map((n) => [n, new Map()]));
       if (keys.length === 0 || names.length === 0) return all;
-      const union = names
-        .map(
-          (name, i) =>
-            `SELECT $${i + 2}::text AS t, "key", revision::text AS revision, doc FROM ${table(name)} WHERE "key" = ANY($1)`,
-        )
-        .join(' UNION ALL ');
-      const result = await db.query<{ t: string; key: string; revision: string; doc: unknown }>(union, [
+      const result = await db.query<{ t: string; key: string; revision: string; doc: unknown }>(
+        rowsOfKeys(names, ', doc'),
+        [keys, ...names],
+      );
+      for (const row of result.rows)
+        all.get(row.t)?.set(row.key, { doc: row.doc ?? undefined, revision: BigInt(row.revision) });
+      return all;
+    };
+    const revisions = async (names: readonly string[], keys: readonly string[]) => {
+      const all = new Map<string, Map<string, bigint>>(names.map((n) => [n, new Map()]));
+      if (keys.length === 0 || names.length === 0) return all;
+      const result = await db.query<{ t: string; key: string; revision: string }>(rowsOfKeys(names, ''), [
         keys,
         ...names,
       ]);
-      for (const row of result.rows)
-        all.get(row.t)?.set(row.key, { doc: row.doc ?? undefined, revision: BigInt(row.revision) });
+      for (const row of result.rows) all.get(row.t)?.set(row.key, BigInt(row.revision));
       return all;
     };
     const writeMany = async (writes: readonly TableWrite[]) => {
@@ -95,6 +108,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       load: async <D>(name: string, keys: readonly string[]) =>
         ((await loadMany([name], keys)).get(name) ?? new Map()) as Map<string, Row<D>>,
       loadMany,
+      revisions,
       write: async <D>(spec: TableSpec, rows: ReadonlyMap<string, Row<D>>) =>
         writeMany([{ table: spec, rows }]),
       writeMany: async (writes) => {

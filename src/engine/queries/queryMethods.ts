@@ -46,7 +46,7 @@ export const getQueryMethods = (
   lastOwnPosition: () => bigint,
 ) => {
   const { readModels, mode } = settings;
-  const runner = getProjectionRunner({ store, readModels });
+  const runner = getProjectionRunner({ store, readModels, inline: mode === 'inline' });
   const following = new AbortController();
   // Prepared on first use, not at construction: an engine opened only to verify or export a
   // damaged log must not fail before it starts.

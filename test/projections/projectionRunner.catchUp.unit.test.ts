@@ -1,0 +1,115 @@
+import { createEngine } from '../../src/engine/engine';
+import { manualClock } from '../../src/engine/clock';
+import { memoryStorage } from '../../src/adapters/storage/openStorage';
+import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
+import { projections, tableOf } from '../../src/projections/registry';
+import { executions } from '../../src/projections/executions';
+import type { ReadModelStore } from '../../src/ports/readModelStore';
+import { snapshot } from './readModelCases';
+
+/** Read models that record the keys of every row load and the tables of every write. */
+const recordingReadModels = (inner: ReadModelStore) => {
+  const loadedKeys: string[][] = [];
+  const written: string[] = [];
+  const store: ReadModelStore = {
+    ...inner,
+    transaction: (work, options) =>
+      inner.transaction(
+        (tx) =>
+          work({
+            ...tx,
+            loadMany: (tables, keys) => {
+              loadedKeys.push([...keys]);
+              return tx.loadMany(tables, keys);
+            },
+            writeMany: (writes) => {
+              written.push(...writes.map((w) => w.table.name));
+              return tx.writeMany(writes);
+            },
+          }),
+        options,
+      ),
+  };
+  return { store, loadedKeys, written };
+};
+
+/**
+ * Three tasks through an engine with inline read models, then every checkpoint back at 0.
+ * `lagging`: the executions row of task b as it was before b started.
+ */
+const historyBehindItsCheckpoints = async () => {
+  const storage = memoryStorage();
+  const engine = createEngine({
+    store: storage.store,
+    readModels: { readModels: storage.readModels, mode: storage.mode },
+    clock: manualClock('2026-01-01T00:00:00.000Z'),
+    actor: 'alice',
+  });
+  for (const id of ['a', 'b', 'c']) await engine.create({ id, name: id, type: 'training' });
+  await engine.enqueue({ id: 'a', queue: 'gpu' });
+  await engine.started({ id: 'a' });
+  await engine.reportMetrics({
+    id: 'a',
+    metrics: [{ metric: 'loss', variant: 'v', iteration: 1, value: 0.5 }],
+  });
+  await engine.completed({ id: 'a' });
+  await engine.enqueue({ id: 'b', queue: 'gpu' });
+  const lagging = await storage.readModels.transaction((tx) => tx.load(executions.name, ['b']));
+  await engine.started({ id: 'b' });
+  await engine.reportProgress({ id: 'b', percentage: 10 });
+  await engine.list();
+  const before = await snapshot(storage.readModels);
+  await storage.readModels.transaction(async (tx) => {
+    for (const p of projections) await tx.setCheckpoint(p.name, { version: p.version, position: 0n });
+  });
+  return { storage, engine, before, lagging };
+};
+
+describe('projection runner, catch-up at start behind inline writers', () => {
+  it('skips the events already in their rows without loading or writing a row, and moves the checkpoints', async () => {
+    const { storage, engine, before } = await historyBehindItsCheckpoints();
+    const readModels = recordingReadModels(storage.readModels);
+    const runner = getProjectionRunner({ store: storage.store, readModels: readModels.store, inline: true });
+
+    await runner.prepare();
+
+    expect(readModels.loadedKeys).toEqual([]);
+    expect(readModels.written).toEqual([]);
+    expect(await snapshot(storage.readModels)).toEqual(before);
+    const head = await headPosition(storage.store);
+    expect(head).toBeGreaterThan(0n);
+    for (const p of projections)
+      expect(await storage.readModels.checkpoint(p.name)).toEqual({ version: p.version, position: head });
+    await engine.close();
+  });
+
+  it('loads and folds only the rows that lack events (one task behind in one table)', async () => {
+    const { storage, engine, before, lagging } = await historyBehindItsCheckpoints();
+    await storage.readModels.transaction(async (tx) => {
+      const current = await tx.load(executions.name, ['a', 'c']);
+      await storage.readModels.clear(executions.name);
+      await tx.write(tableOf(executions), new Map([...current, ...lagging]));
+    });
+    expect(await snapshot(storage.readModels)).not.toEqual(before);
+    const readModels = recordingReadModels(storage.readModels);
+    const runner = getProjectionRunner({ store: storage.store, readModels: readModels.store, inline: true });
+
+    await runner.prepare();
+
+    expect(await snapshot(storage.readModels)).toEqual(before);
+    expect(readModels.loadedKeys).toEqual([['b']]);
+    expect(readModels.written).toEqual([executions.name]);
+    await engine.close();
+  });
+
+  it('in async mode loads every row the batch names, as a follower that is behind needs to', async () => {
+    const { storage, engine } = await historyBehindItsCheckpoints();
+    const readModels = recordingReadModels(storage.readModels);
+    const runner = getProjectionRunner({ store: storage.store, readModels: readModels.store });
+
+    await runner.prepare();
+
+    expect(readModels.loadedKeys.flat().sort()).toEqual(['a', 'b', 'c']);
+    await engine.close();
+  });
+});
