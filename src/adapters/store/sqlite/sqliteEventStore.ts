@@ -48,8 +48,8 @@ const openDatabase = (path: string, synchronous: 'full' | 'normal', busyTimeoutM
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
     // Group commit undoes a failing append alone with a savepoint, and a savepoint keeps the
-    // pages it changes in a sub-journal: a temporary file by default, created and unlinked per
-    // flush once it outgrows 64 KiB. In memory it costs no system call (8 callers +8–28%).
+    // pages it changes in a sub-journal: by default a temporary file, created, written and
+    // unlinked whenever it outgrows 64 KiB. In memory it costs no system call (bench/LIMITS.md).
     db.pragma('temp_store = MEMORY');
     migrateSQLiteSchema(db);
     return db;
