@@ -26,6 +26,6 @@ export const openEngine = async (options: OpenEngineOptions = {}): Promise<Engin
   return createEngine({
     ...rest,
     store: storage.store,
-    readModels: { readModels: storage.readModels, mode: storage.mode },
+    readModels: storage,
   });
 };

@@ -105,6 +105,7 @@ export const createEngine = (options: EngineOptions): Engine => {
     await queries.ready();
     const result = await handleCommand(deps, command, commandOptions);
     if (result.position > lastOwnPosition) lastOwnPosition = result.position;
+    queries.appended();
     return result;
   };
 

@@ -88,16 +88,26 @@ export interface ReadModelTransaction {
    * every target's checkpoint, and over a network a call per table is a round trip per table.
    */
   setCheckpoints(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void>;
+  /**
+   * Moves each table's checkpoint forward to the given position, but only where it is at the
+   * given version: a checkpoint at any other version (a rebuild's) or already further stays as
+   * it is. How an engine moves checkpoints that its inline writers do not (PostgreSQL).
+   */
+  advanceCheckpoints(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void>;
 }
 
 export type TableWrite = { readonly table: TableSpec; readonly rows: ReadonlyMap<string, Row<unknown>> };
 
 /**
- * loadMany, revisions, checkpoints, writeMany and setCheckpoints by looping over the one-table
- * calls (for local stores, where a call costs no round trip).
+ * loadMany, revisions, checkpoints, writeMany, setCheckpoints and advanceCheckpoints by looping
+ * over the one-table calls (for local stores, where a call costs no round trip and a
+ * transaction runs alone, so a read and a write in it cannot be split by another writer).
  */
 export const withLoops = (
-  tx: Omit<ReadModelTransaction, 'checkpoints' | 'loadMany' | 'revisions' | 'writeMany' | 'setCheckpoints'>,
+  tx: Omit<
+    ReadModelTransaction,
+    'checkpoints' | 'loadMany' | 'revisions' | 'writeMany' | 'setCheckpoints' | 'advanceCheckpoints'
+  >,
 ): ReadModelTransaction => ({
   ...tx,
   checkpoints: async (tables) => {
@@ -127,6 +137,13 @@ export const withLoops = (
   },
   setCheckpoints: async (checkpoints) => {
     for (const [table, checkpoint] of checkpoints) await tx.setCheckpoint(table, checkpoint);
+  },
+  advanceCheckpoints: async (checkpoints) => {
+    for (const [table, wanted] of checkpoints) {
+      const stored = await tx.checkpoint(table);
+      if (stored?.version === wanted.version && stored.position < wanted.position)
+        await tx.setCheckpoint(table, wanted);
+    }
   },
 });
 

@@ -14,8 +14,14 @@ export type ReadMissing = (taskId: string, from: bigint, to: bigint) => Promise<
 export type ReadMissingSync = (taskId: string, from: bigint, to: bigint) => ProjectedEvent[];
 
 export type BatchOptions = {
-  /** The position to record (undefined: leave the checkpoint alone, as inline PostgreSQL writes do). */
-  readonly checkpoint?: { readonly position: bigint; readonly version?: number };
+  /**
+   * The position to record (undefined: leave the checkpoint alone, as inline PostgreSQL writes
+   * do), and at which version (default: each projection's code version).
+   */
+  readonly checkpoint?: {
+    readonly position: bigint;
+    readonly versionOf?: (projection: AnyProjection) => number;
+  };
   /**
    * Most events are already in their rows (a catch-up behind inline writers, whose PostgreSQL
    * writes leave the checkpoint where it was): read the rows' revisions first and load and fold
@@ -97,7 +103,10 @@ export const applyBatch = async (
       new Map(
         targets.map((projection) => [
           projection.name,
-          { version: checkpoint.version ?? projection.version, position: checkpoint.position },
+          {
+            version: checkpoint.versionOf?.(projection) ?? projection.version,
+            position: checkpoint.position,
+          },
         ]),
       ),
     );
@@ -125,7 +134,7 @@ export const applyBatchSync = (
     }
     if (checkpoint !== undefined) {
       tx.setCheckpoint(projection.name, {
-        version: checkpoint.version ?? projection.version,
+        version: checkpoint.versionOf?.(projection) ?? projection.version,
         position: checkpoint.position,
       });
     }

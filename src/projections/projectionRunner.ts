@@ -6,6 +6,8 @@ import type { AnyProjection } from './projection';
 import { projections as allProjections, tableOf } from './registry';
 import { applyBatch, ReadMissing } from './applyBatch';
 import { toProjectedEvents } from './projectedEvents';
+import { isCurrent, isSettling, REBUILDING, settling } from './checkpointVersions';
+import { INLINE_CHECKPOINT_INTERVAL } from './inlineProjections';
 
 export type Progress = { readonly position: bigint; readonly head: bigint; readonly events: number };
 
@@ -25,12 +27,18 @@ export type ProjectionRunnerOptions = {
    * events already folded, and reads the rows' revisions before it loads any row.
    */
   readonly inline?: boolean;
+  /**
+   * Inline mode, where the inline writers leave the checkpoints alone (PostgreSQL): `advance`
+   * moves them up to the head after this engine's own appends, so a start re-reads little.
+   */
+  readonly advanceCheckpoints?: boolean;
 };
 
 const DEFAULT_LINGER_MS = 10;
 
-/** The version a checkpoint has while its rows are being rebuilt: inline writes leave it alone. */
-export const REBUILDING = -1;
+type VersionOf = (projection: AnyProjection) => number;
+const rebuildingVersion: VersionOf = () => REBUILDING;
+const settlingVersion: VersionOf = (projection) => settling(projection.version);
 
 const min = (values: readonly bigint[]) => values.reduce((a, b) => (b < a ? b : a), values[0] ?? 0n);
 
@@ -69,6 +77,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     batchSize = 1_000,
     lingerMs = DEFAULT_LINGER_MS,
     inline = false,
+    advanceCheckpoints = false,
   } = options;
   const readMissing = readMissingFrom(store);
   const applied = new Set<() => void>();
@@ -91,7 +100,11 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   const apply = async (
     targets: readonly AnyProjection[],
     batch: readonly RecordedEvent[],
-    { version, durable, mostlyFolded }: { version?: number; durable?: boolean; mostlyFolded?: boolean } = {},
+    {
+      versionOf,
+      durable,
+      mostlyFolded,
+    }: { versionOf?: VersionOf; durable?: boolean; mostlyFolded?: boolean } = {},
   ) => {
     const last = batch[batch.length - 1];
     if (last === undefined) return;
@@ -99,7 +112,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     await readModels.transaction(
       (tx) =>
         applyBatch(tx, targets, events, readMissing, {
-          checkpoint: { position: last.position, ...(version === undefined ? {} : { version }) },
+          checkpoint: { position: last.position, ...(versionOf === undefined ? {} : { versionOf }) },
           mostlyFolded: mostlyFolded === true,
         }),
       durable === undefined ? undefined : { durable },
@@ -108,13 +121,14 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   };
 
   /**
-   * Reads everything after the slowest target's checkpoint, in batches. `mostlyFolded`: the
-   * events were appended by inline writers at the targets' current versions.
+   * Reads everything after the slowest target's checkpoint, in batches, and records the
+   * checkpoints at `versionOf` (default: the code versions). `mostlyFolded`: the events were
+   * appended by inline writers at the targets' current versions.
    */
   const catchUp = async (
     targets: readonly AnyProjection[] = projections,
     onProgress?: (p: Progress) => void,
-    { version, mostlyFolded = false }: { version?: number; mostlyFolded?: boolean } = {},
+    { versionOf, mostlyFolded = false }: { versionOf?: VersionOf; mostlyFolded?: boolean } = {},
   ): Promise<{ events: number; position: bigint }> => {
     const states = await checkpointsOf(targets);
     const from = min(states.map((s) => s.checkpoint?.position ?? 0n));
@@ -123,7 +137,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     let position = from;
     for await (const batch of readAllInBatches(store, { fromPosition: from + 1n, batchSize })) {
       await apply(targets, batch, {
-        ...(version === undefined ? {} : { version }),
+        ...(versionOf === undefined ? {} : { versionOf }),
         durable: false,
         mostlyFolded,
       });
@@ -139,7 +153,10 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
           new Map(
             states.map((s) => [
               s.projection.name,
-              { version: version ?? s.projection.version, position: s.checkpoint?.position ?? 0n },
+              {
+                version: versionOf?.(s.projection) ?? s.projection.version,
+                position: s.checkpoint?.position ?? 0n,
+              },
             ]),
           ),
         ),
@@ -149,9 +166,27 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   };
 
   /**
+   * Ends what a rebuild started: waits until every writer that may have skipped these rows while
+   * they said REBUILDING has committed, folds everything after the settling checkpoint, and only
+   * then puts the checkpoint at the code version. Until then it says settling, so nothing moves
+   * it past what is still unfolded, and a rebuild stopped here is settled by the next start.
+   */
+  const settle = async (targets: readonly AnyProjection[]) => {
+    // On PostgreSQL the head is the horizon: no writer still in flight can commit below it.
+    await headPosition(store);
+    const folded = await catchUp(targets, undefined, { versionOf: settlingVersion, mostlyFolded: inline });
+    await readModels.transaction((tx) =>
+      tx.setCheckpoints(
+        new Map(targets.map((p) => [p.name, { version: p.version, position: folded.position }])),
+      ),
+    );
+    return folded;
+  };
+
+  /**
    * Drops `targets`' rows and folds the whole log again. While it runs the checkpoints say
-   * REBUILDING, so inline writers leave these rows alone; a last pass at the real version picks
-   * up what was appended meanwhile.
+   * REBUILDING, so inline writers leave these rows alone; then settling, while a last pass
+   * folds what was appended meanwhile.
    */
   const rebuild = async (
     targets: readonly AnyProjection[] = projections,
@@ -165,33 +200,77 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     // Waiting for the head first makes every event committed before the rebuild readable to it
     // (PostgreSQL only reads positions no writer in flight can still fill in).
     await headPosition(store);
-    const refill = () => catchUp(targets, onProgress, { version: REBUILDING });
+    const refill = () => catchUp(targets, onProgress, { versionOf: rebuildingVersion });
     const first = await (readModels.bulkRefill?.(targets.map(tableOf), refill) ?? refill());
     await readModels.transaction((tx) =>
       tx.setCheckpoints(
-        new Map(targets.map((p) => [p.name, { version: p.version, position: first.position }])),
+        new Map(targets.map((p) => [p.name, { version: settling(p.version), position: first.position }])),
       ),
     );
-    await headPosition(store);
-    const last = await catchUp(targets);
+    const last = await settle(targets);
     return { events: first.events + last.events };
   };
 
-  /** Creates the tables, rebuilds any projection whose version changed, and catches up the rest. */
+  /**
+   * Creates the tables, rebuilds any projection whose version changed, settles any rebuild that
+   * stopped before its end, and catches up the rest.
+   */
   const prepare = async (onProgress?: (p: Progress) => void) => {
     await readModels.prepare(projections.map(tableOf));
     const states = await checkpointsOf(projections);
+    const unsettled = states.filter((s) => isSettling(s.checkpoint, s.projection.version));
     const stale = states.filter(
-      (s) => s.checkpoint !== undefined && s.checkpoint.version !== s.projection.version,
+      (s) =>
+        s.checkpoint !== undefined &&
+        !isCurrent(s.checkpoint, s.projection.version) &&
+        !isSettling(s.checkpoint, s.projection.version),
     );
     if (stale.length > 0)
       await rebuild(
         stale.map((s) => s.projection),
         onProgress,
       );
-    // Inline, the rows already hold most of what follows the checkpoint: PostgreSQL's inline
-    // writes do not move it, SQLite's every thousand events.
+    if (unsettled.length > 0) await settle(unsettled.map((s) => s.projection));
+    // Inline, the rows already hold most of what follows the checkpoint: inline writes move it
+    // only now and then (SQLite's every thousand events, the engine's `advance` PostgreSQL's).
     await catchUp(projections, onProgress, { mostlyFolded: inline });
+  };
+
+  // This engine's appends since `advance` last moved the checkpoints, and the move in flight.
+  let appendsSinceMove = 0;
+  let advancing: Promise<void> | undefined;
+
+  /**
+   * Inline mode on a store whose inline writers leave the checkpoints alone (`advanceCheckpoints`):
+   * called after each of this engine's appends. Every INLINE_CHECKPOINT_INTERVAL appends, moves
+   * every current checkpoint up to the head, in the background and one move at a time. Counted
+   * in appends, not positions: PostgreSQL's are sparse. Below the head every event is final and
+   * was folded by its own append, whose writer saw the checkpoint current or settling (a
+   * REBUILDING one ends as settling, which this leaves alone). A failed move only leaves more
+   * for the next start to re-read.
+   */
+  const advance = () => {
+    if (!advanceCheckpoints) return;
+    appendsSinceMove++;
+    if (advancing !== undefined || appendsSinceMove < INLINE_CHECKPOINT_INTERVAL) return;
+    appendsSinceMove = 0;
+    advancing = (async () => {
+      const head = await headPosition(store);
+      await readModels.transaction(
+        (tx) =>
+          tx.advanceCheckpoints(
+            new Map(projections.map((p) => [p.name, { version: p.version, position: head }])),
+          ),
+        { durable: false },
+      );
+    })()
+      .catch(() => undefined)
+      .finally(() => (advancing = undefined));
+  };
+
+  /** Resolves once a move `advance` started has ended (before the engine closes its stores). */
+  const advanced = async () => {
+    await advancing;
   };
 
   /**
@@ -295,6 +374,6 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     }
   };
 
-  return { prepare, catchUp, rebuild, follow, waitFor };
+  return { prepare, catchUp, rebuild, follow, waitFor, advance, advanced };
 };
 export type ProjectionRunner = ReturnType<typeof getProjectionRunner>;

@@ -41,7 +41,7 @@ const historyBehindItsCheckpoints = async () => {
   const storage = memoryStorage();
   const engine = createEngine({
     store: storage.store,
-    readModels: { readModels: storage.readModels, mode: storage.mode },
+    readModels: storage,
     clock: manualClock('2026-01-01T00:00:00.000Z'),
     actor: 'alice',
   });

@@ -27,7 +27,7 @@ const engineOver = (storage: Storage) => {
     clock,
     engine: createEngine({
       store: storage.store,
-      readModels: { readModels: storage.readModels, mode: storage.mode },
+      readModels: storage,
       clock,
       actor: 'alice',
     }),
@@ -102,7 +102,7 @@ export const describeReadModels = (
       });
       const reopened = createEngine({
         store: storage.store,
-        readModels: { readModels: storage.readModels, mode: storage.mode },
+        readModels: storage,
       });
       await reopened.list();
       expect(await snapshot(storage.readModels)).toEqual(before);
@@ -145,7 +145,7 @@ export const describeReadModels = (
       await storage.readModels.clear('executions');
       const reopened = createEngine({
         store: storage.store,
-        readModels: { readModels: storage.readModels, mode: storage.mode },
+        readModels: storage,
       });
       await reopened.list();
       expect(await snapshot(storage.readModels)).toEqual(before);

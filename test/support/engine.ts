@@ -17,7 +17,7 @@ export const testEngine = (options: { store?: EventStore; workerTimeoutMs?: numb
       : { store: options.store, readModels: getMemoryReadModels(), mode: 'async' as const };
   const engine: Engine = createEngine({
     store: storage.store,
-    readModels: { readModels: storage.readModels, mode: storage.mode },
+    readModels: storage,
     clock,
     actor: 'alice',
     newTaskId: () => `task${++next}`,

@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import type { Row } from '../../ports/readModelStore';
 import { getUpsertCtes, postgresTable } from './postgresRowSql';
 import { identifier } from './sqlDialect';
+import { settling } from '../../projections/checkpointVersions';
 
 /** What one read gave: every checkpoint's version, and the rows of the keys asked for. */
 export type InlineSnapshot = {
@@ -40,21 +41,28 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
   };
 
   /**
-   * True when exactly `current` of `projections` have a checkpoint at their code version: the
-   * tables the plan writes are the ones an inline writer must write, no more, no fewer.
+   * True when exactly `folding` of `projections` have a checkpoint at a version whose rows inline
+   * writers fold (their code version, or settling after a rebuild): the tables the plan writes
+   * are the ones an inline writer must write, no more, no fewer.
    */
   const guard = (
     projections: readonly { name: string; version: number }[],
-    current: readonly string[],
+    folding: readonly string[],
     firstParam: number,
   ) => {
-    const [names, versions, expected] = [firstParam, firstParam + 1, firstParam + 2].map((n) => `$${n}`);
+    const [names, versions, settlingVersions, expected] = [0, 1, 2, 3].map((n) => `$${firstParam + n}`);
     const found = `coalesce(array_agg(c.name), '{}')`;
     return {
       sql: `(SELECT ${found} @> ${expected}::text[] AND ${found} <@ ${expected}::text[]
-        FROM ${checkpointTable} c JOIN unnest(${names}::text[], ${versions}::int[]) AS p(name, version)
-          ON p.name = c.name AND p.version = c.version)`,
-      params: [projections.map((p) => p.name), projections.map((p) => p.version), current],
+        FROM ${checkpointTable} c
+          JOIN unnest(${names}::text[], ${versions}::int[], ${settlingVersions}::int[]) AS p(name, version, settling)
+          ON p.name = c.name AND c.version IN (p.version, p.settling))`,
+      params: [
+        projections.map((p) => p.name),
+        projections.map((p) => p.version),
+        projections.map((p) => settling(p.version)),
+        folding,
+      ],
     };
   };
 

@@ -102,9 +102,32 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         ],
       );
     };
+    /**
+     * The UPDATE checks each version as it moves it: a read and then a write could let a
+     * rebuild's REBUILDING in between and overwrite it. The rows are locked first in name order,
+     * as setCheckpoints takes them, so the two cannot deadlock.
+     */
+    const advanceCheckpoints = async (given: ReadonlyMap<string, Checkpoint>) => {
+      if (given.size === 0) return;
+      const sorted = [...given].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      await db.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR UPDATE`, [
+        sorted.map(([name]) => name),
+      ]);
+      await db.query(
+        `UPDATE ${checkpointTable} AS c SET position = w.position
+         FROM unnest($1::text[], $2::int[], $3::bigint[]) AS w(name, version, position)
+         WHERE c.name = w.name AND c.version = w.version AND c.position < w.position`,
+        [
+          sorted.map(([name]) => name),
+          sorted.map(([, checkpoint]) => checkpoint.version),
+          sorted.map(([, checkpoint]) => checkpoint.position.toString()),
+        ],
+      );
+    };
     return {
       checkpoint: async (name) => (await checkpoints([name])).get(name),
       checkpoints,
+      advanceCheckpoints,
       load: async <D>(name: string, keys: readonly string[]) =>
         ((await loadMany([name], keys)).get(name) ?? new Map()) as Map<string, Row<D>>,
       loadMany,

@@ -4,6 +4,7 @@ import { foldBatch, isTaskStream, taskIdOf } from '../../projections/foldBatch';
 import type { AnyProjection, ProjectedEvent } from '../../projections/projection';
 import { projections as allProjections, tableOf } from '../../projections/registry';
 import { taskIndex } from '../../projections/taskIndex';
+import { foldsInline } from '../../projections/checkpointVersions';
 import type { PostgresInlineSql } from '../readModels/postgresInlineSql';
 import type {
   InlineStatementPlan,
@@ -68,7 +69,10 @@ export const getInlinePostgresStatement = (
       projections.map((p) => p.name),
       missing,
     );
-    const found = projections.filter((p) => snapshot.versions.get(p.name) === p.version);
+    const found = projections.filter((p) => {
+      const version = snapshot.versions.get(p.name);
+      return version !== undefined && foldsInline({ version, position: 0n }, p.version);
+    });
     // Rows kept while other projections were current lack the newly current ones' rows.
     if (current === undefined || !sameProjections(current, found)) cache.clear();
     current = found;

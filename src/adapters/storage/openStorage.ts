@@ -21,6 +21,8 @@ export type Storage = {
   readonly store: EventStore;
   readonly readModels: ReadModelStore;
   readonly mode: 'inline' | 'async';
+  /** Inline writers leave the checkpoints to the engine (PostgreSQL: see ReadModelSettings). */
+  readonly advanceCheckpoints?: boolean;
 };
 
 export type StorageOptions = {

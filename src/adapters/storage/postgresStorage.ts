@@ -35,7 +35,8 @@ export const postgresStorage = (connectionString: string, schema: string | undef
   });
   inline.readModels = getPostgresReadModels(store.pool, store.schema);
   inline.statement = getInlinePostgresStatement(inline.readModels.inline);
-  return { store, readModels: inline.readModels.store, mode: 'inline' };
+  // Concurrent appends would all queue on the checkpoint rows: the engine moves them instead.
+  return { store, readModels: inline.readModels.store, mode: 'inline', advanceCheckpoints: true };
 };
 
 /** Read models in PostgreSQL standing apart from the events (an EventStoreDB store's). */

@@ -33,6 +33,12 @@ export type ReadModelSettings = {
   readonly readModels: ReadModelStore;
   /** inline: rows move inside each append (read-your-writes); async: they follow a subscription. */
   readonly mode: 'inline' | 'async';
+  /**
+   * Inline mode: the inline writers leave the checkpoints alone (PostgreSQL), so the engine
+   * moves them up to the head now and then, after its own appends. Without it each engine start
+   * would re-read every event appended since the previous one.
+   */
+  readonly advanceCheckpoints?: boolean;
 };
 
 /**
@@ -46,7 +52,12 @@ export const getQueryMethods = (
   lastOwnPosition: () => bigint,
 ) => {
   const { readModels, mode } = settings;
-  const runner = getProjectionRunner({ store, readModels, inline: mode === 'inline' });
+  const runner = getProjectionRunner({
+    store,
+    readModels,
+    inline: mode === 'inline',
+    advanceCheckpoints: mode === 'inline' && settings.advanceCheckpoints === true,
+  });
   const following = new AbortController();
   // Prepared on first use, not at construction: an engine opened only to verify or export a
   // damaged log must not fail before it starts.
@@ -100,9 +111,12 @@ export const getQueryMethods = (
       await caughtUp();
       return tree.publishedChildren(id);
     },
+    /** This engine appended (a command's events). */
+    appended: () => runner.advance(),
     close: async () => {
       following.abort();
       await preparing?.catch(() => undefined);
+      await runner.advanced();
       await readModels.close();
     },
   };

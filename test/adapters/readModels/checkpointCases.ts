@@ -1,5 +1,5 @@
 import type { Checkpoint, ReadModelStore } from '../../../src/ports/readModelStore';
-import { REBUILDING } from '../../../src/projections/projectionRunner';
+import { REBUILDING, settling } from '../../../src/projections/checkpointVersions';
 
 type Steps = readonly (readonly [name: string, checkpoint: Checkpoint])[][];
 
@@ -62,6 +62,33 @@ export const describeSetCheckpoints = (label: string, open: () => Promise<ReadMo
       const store = await open();
       for (const step of steps) await store.transaction((tx) => tx.setCheckpoints(new Map(step)));
       expect(await read(store, [...expected.keys()])).toEqual(expected);
+    });
+
+    it('advanceCheckpoints moves only checkpoints at the given version, and only forwards', async () => {
+      const store = await open();
+      const before = new Map<string, Checkpoint>([
+        ['current', { version: 1, position: 10n }],
+        ['ahead', { version: 1, position: 50n }],
+        ['rebuilding', { version: REBUILDING, position: 0n }],
+        ['settling', { version: settling(1), position: 10n }],
+        ['older', { version: 2, position: 10n }],
+      ]);
+      await store.transaction((tx) => tx.setCheckpoints(before));
+      await store.transaction((tx) =>
+        tx.advanceCheckpoints(
+          new Map([...before.keys(), 'absent'].map((name) => [name, { version: 1, position: 20n }])),
+        ),
+      );
+      expect(await read(store, [...before.keys(), 'absent'])).toEqual(
+        new Map([
+          ['current', { version: 1, position: 20n }],
+          ['ahead', { version: 1, position: 50n }],
+          ['rebuilding', { version: REBUILDING, position: 0n }],
+          ['settling', { version: settling(1), position: 10n }],
+          ['older', { version: 2, position: 10n }],
+          ['absent', undefined],
+        ]),
+      );
     });
 
     it('ends where setCheckpoint, one table at a time, ends', async () => {

@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { openStorage, type Storage } from '../../../src/adapters/storage/openStorage';
 import { createEngine } from '../../../src/engine/engine';
 import { manualClock } from '../../../src/engine/clock';
-import { getProjectionRunner, REBUILDING } from '../../../src/projections/projectionRunner';
+import { getProjectionRunner } from '../../../src/projections/projectionRunner';
+import { REBUILDING } from '../../../src/projections/checkpointVersions';
 import { getTempFolders } from '../../support/tempFolders';
 import { commandOn } from '../../support/commandArbitrary';
 import { snapshot } from '../../projections/readModelCases';
@@ -22,7 +23,7 @@ const storeWithLog = async () => {
   const clock = manualClock('2026-01-01T00:00:00.000Z');
   const engine = createEngine({
     store: storage.store,
-    readModels: { readModels: storage.readModels, mode: storage.mode },
+    readModels: storage,
     clock,
     actor: 'alice',
   });

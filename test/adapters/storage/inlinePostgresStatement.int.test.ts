@@ -1,7 +1,8 @@
 import { createEngine, type Engine } from '../../../src/engine/engine';
 import { manualClock } from '../../../src/engine/clock';
 import { openStorage, type Storage } from '../../../src/adapters/storage/openStorage';
-import { REBUILDING } from '../../../src/projections/projectionRunner';
+import { REBUILDING, settling } from '../../../src/projections/checkpointVersions';
+import { lastMetrics } from '../../../src/projections/lastMetrics';
 import { snapshot } from '../../projections/readModelCases';
 import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
 
@@ -24,7 +25,7 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
     const storage: Storage = shared ?? (await openStorage(`${url}?schema=${schema}`));
     const engine = createEngine({
       store: storage.store,
-      readModels: { readModels: storage.readModels, mode: storage.mode },
+      readModels: storage,
       clock: manualClock('2026-01-01T00:00:00.000Z'),
       actor: 'alice',
     });
@@ -86,6 +87,37 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
     expect(await a.engine.lastMetrics('x')).toMatchObject({
       metrics: { loss: { train: { count: 4, value: 0.4 } } },
     });
+    const inline = await snapshot(a.storage.readModels);
+    await a.engine.rebuild();
+    expect(await snapshot(a.storage.readModels)).toEqual(inline);
+  });
+
+  it('folds while a rebuild elsewhere settles, leaving its checkpoint for that rebuild to end', async () => {
+    const schema = schemas.make();
+    const a = await open(schema);
+    await a.engine.create({ id: 'x', name: 'x', type: 'training' });
+    await a.engine.reportMetrics(metric(1));
+    const at = (await a.storage.readModels.checkpoint('last_metrics'))?.position ?? 0n;
+
+    // Another process has refilled last_metrics and is folding what was skipped meanwhile.
+    const b = await open(schema);
+    await b.storage.readModels.transaction((tx) =>
+      tx.setCheckpoint('last_metrics', { version: settling(lastMetrics.version), position: at }),
+    );
+    await a.engine.reportMetrics(metric(2));
+    await a.engine.reportMetrics(metric(3));
+    expect(await b.storage.readModels.get('last_metrics', 'x')).toMatchObject({
+      metrics: { loss: { train: { count: 3, value: 0.3 } } },
+    });
+    expect(await b.storage.readModels.checkpoint('last_metrics')).toEqual({
+      version: settling(lastMetrics.version),
+      position: at,
+    });
+
+    // A start that finds it settling (that rebuild stopped) ends it.
+    const c = await open(schema);
+    await c.engine.list();
+    expect((await c.storage.readModels.checkpoint('last_metrics'))?.version).toBe(lastMetrics.version);
     const inline = await snapshot(a.storage.readModels);
     await a.engine.rebuild();
     expect(await snapshot(a.storage.readModels)).toEqual(inline);

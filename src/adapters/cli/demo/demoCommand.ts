@@ -22,9 +22,10 @@ export type DemoOptions = {
  * metrics and progress, some failing, stopped, reset and re-run, or published, then a summary
  * and one task's history.
  */
-export const runDemo = async ({ store, readModels, mode }: Storage, options: DemoOptions, io: Io) => {
+export const runDemo = async (storage: Storage, options: DemoOptions, io: Io) => {
+  const { store } = storage;
   const clock = manualClock(new Date());
-  const engine = createEngine({ store, clock, actor: 'demo', readModels: { readModels, mode } });
+  const engine = createEngine({ store, clock, actor: 'demo', readModels: storage });
   const random = seededRandom(options.seed);
   const prefix = `demo${Date.now().toString(36)}`;
   const bar =

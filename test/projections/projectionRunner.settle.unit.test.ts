@@ -1,0 +1,196 @@
+import { createEngine, type Engine } from '../../src/engine/engine';
+import { manualClock } from '../../src/engine/clock';
+import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
+import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
+import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
+import { REBUILDING, settling } from '../../src/projections/checkpointVersions';
+import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
+import { projections } from '../../src/projections/registry';
+import { taskIndex } from '../../src/projections/taskIndex';
+import type { Checkpoint, ReadModelStore } from '../../src/ports/readModelStore';
+import { snapshot } from './readModelCases';
+
+const engineOn = (storage: Storage): Engine =>
+  createEngine({
+    store: storage.store,
+    readModels: storage,
+    clock: manualClock('2026-01-01T00:00:00.000Z'),
+    actor: 'alice',
+  });
+
+/** Two tasks through an engine with inline read models (memory). */
+const history = async () => {
+  const storage = memoryStorage();
+  const engine = engineOn(storage);
+  for (const id of ['a', 'b']) await engine.create({ id, name: id, type: 'training' });
+  await engine.enqueue({ id: 'a', queue: 'gpu' });
+  return { storage, engine };
+};
+
+/** The read models a fresh fold of the whole log gives. */
+const foldedAfresh = async (storage: Storage) => {
+  const readModels = getMemoryReadModels();
+  await getProjectionRunner({ store: storage.store, readModels }).prepare();
+  return snapshot(readModels);
+};
+
+const checkpointsOf = async (readModels: ReadModelStore) =>
+  Promise.all(projections.map((p) => readModels.checkpoint(p.name)));
+
+const settlingCheckpoint = (readModels: ReadModelStore) =>
+  readModels
+    .checkpoint(taskIndex.name)
+    .then((c) => c !== undefined && c.version === settling(taskIndex.version));
+
+/**
+ * The read models of `storage`, with hooks: `afterRefill` runs once the rebuild's refill has
+ * read the log (the checkpoints still REBUILDING), `afterRefillEnds` once the transaction that
+ * ends it (the checkpoints' next move) has committed; `failSettlingBatch` makes the settling
+ * pass's first batch fail.
+ */
+const hookedReadModels = (
+  storage: Storage,
+  hooks: {
+    afterRefill?: () => Promise<void>;
+    afterRefillEnds?: () => Promise<void>;
+    failSettlingBatch?: boolean;
+  },
+) => {
+  const inner = storage.readModels;
+  let refilled = false;
+  let ended = false;
+  let cleared = 0;
+  const store: ReadModelStore = {
+    ...inner,
+    clear: async (table) => {
+      cleared++;
+      await inner.clear(table);
+    },
+    bulkRefill: async (tables, work) => {
+      const result = await (inner.bulkRefill?.(tables, work) ?? work());
+      await hooks.afterRefill?.();
+      refilled = true;
+      return result;
+    },
+    transaction: async (work, options) => {
+      const settlingBefore = await settlingCheckpoint(inner);
+      const result = await inner.transaction(
+        (tx) =>
+          work({
+            ...tx,
+            setCheckpoints: async (checkpoints: ReadonlyMap<string, Checkpoint>) => {
+              const settles = [...checkpoints].some(([name, c]) =>
+                projections.some((p) => p.name === name && c.version === settling(p.version)),
+              );
+              if (hooks.failSettlingBatch === true && settlingBefore && settles)
+                throw new Error('the connection was lost');
+              await tx.setCheckpoints(checkpoints);
+            },
+          }),
+        options,
+      );
+      if (refilled && !ended) {
+        ended = true;
+        await hooks.afterRefillEnds?.();
+      }
+      return result;
+    },
+  };
+  return { store, cleared: () => cleared };
+};
+
+describe('projection runner, the end of a rebuild (settling)', () => {
+  it('folds what inline writers skipped while it refilled, though a checkpoint mover runs as it settles', async () => {
+    const { storage, engine } = await history();
+    const readModels = hookedReadModels(storage, {
+      // Appended while the checkpoints say REBUILDING: the inline writer leaves these alone.
+      afterRefill: async () => {
+        await engine.started({ id: 'a' });
+        await engine.create({ id: 'c', name: 'c', type: 'training' });
+      },
+      // Another engine moves every current checkpoint to the head, as `advance` does.
+      afterRefillEnds: async () => {
+        const head = await headPosition(storage.store);
+        await storage.readModels.transaction((tx) =>
+          tx.advanceCheckpoints(
+            new Map(projections.map((p) => [p.name, { version: p.version, position: head }])),
+          ),
+        );
+      },
+    });
+    const runner = getProjectionRunner({ store: storage.store, readModels: readModels.store, inline: true });
+
+    await runner.rebuild();
+
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
+    expect(await engine.get('c')).toMatchObject({ id: 'c' });
+    expect(await engine.get('a')).toMatchObject({ status: 'in_progress' });
+    const head = await headPosition(storage.store);
+    expect(await checkpointsOf(storage.readModels)).toEqual(
+      projections.map((p) => ({ version: p.version, position: head })),
+    );
+    await engine.close();
+  });
+
+  it('a rebuild stopped while settling is settled by the next start, without rebuilding again', async () => {
+    const { storage, engine } = await history();
+    const failing = hookedReadModels(storage, {
+      afterRefill: async () => {
+        await engine.started({ id: 'a' });
+        await engine.create({ id: 'c', name: 'c', type: 'training' });
+      },
+      failSettlingBatch: true,
+    });
+    const stopped = getProjectionRunner({ store: storage.store, readModels: failing.store, inline: true });
+    await expect(stopped.rebuild()).rejects.toThrow('the connection was lost');
+    for (const [i, checkpoint] of (await checkpointsOf(storage.readModels)).entries())
+      expect(checkpoint?.version).toBe(settling(projections[i]?.version ?? 0));
+    expect(await storage.readModels.get(taskIndex.name, 'c')).toBeUndefined();
+
+    const next = hookedReadModels(storage, {});
+    await getProjectionRunner({ store: storage.store, readModels: next.store, inline: true }).prepare();
+
+    expect(next.cleared()).toBe(0);
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
+    const head = await headPosition(storage.store);
+    expect(await checkpointsOf(storage.readModels)).toEqual(
+      projections.map((p) => ({ version: p.version, position: head })),
+    );
+    await engine.close();
+  });
+});
+
+describe('inline writers and a settling checkpoint', () => {
+  it('fold into its rows but never move it, however far the log grows', async () => {
+    const { storage, engine } = await history();
+    await engine.list();
+    const at = await headPosition(storage.store);
+    await storage.readModels.transaction((tx) =>
+      tx.setCheckpoints(
+        new Map(projections.map((p) => [p.name, { version: settling(p.version), position: at }])),
+      ),
+    );
+    const tasks = Number(INLINE_CHECKPOINT_INTERVAL) + 1;
+    for (let i = 0; i < tasks; i++) await engine.create({ id: `t${i}`, name: `t${i}`, type: 'training' });
+
+    expect(await storage.readModels.get(taskIndex.name, `t${tasks - 1}`)).toMatchObject({
+      id: `t${tasks - 1}`,
+    });
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
+    expect(await checkpointsOf(storage.readModels)).toEqual(
+      projections.map((p) => ({ version: settling(p.version), position: at })),
+    );
+    await engine.close();
+  });
+
+  it('leave a REBUILDING checkpoint and its rows alone', async () => {
+    const { storage, engine } = await history();
+    await engine.list();
+    await storage.readModels.transaction((tx) =>
+      tx.setCheckpoints(new Map([[taskIndex.name, { version: REBUILDING, position: 0n }]])),
+    );
+    await engine.create({ id: 'c', name: 'c', type: 'training' });
+    expect(await storage.readModels.get(taskIndex.name, 'c')).toBeUndefined();
+    await engine.close();
+  });
+});
