@@ -45,10 +45,27 @@ export const projectInlineSync = (
 };
 
 /**
+ * A projection stopped being folded inline while an append was folding it (a rebuild cleared
+ * its table): the append must be planned again. `retry` asks the store for that.
+ */
+export class InlineTargetsMoved extends Error {
+  readonly retry = true;
+  constructor(readonly projections: readonly string[]) {
+    super(`inline projections: ${projections.join(', ')} stopped being folded inline during the append`);
+  }
+}
+
+/**
  * The same for stores whose transactions are asynchronous (PostgreSQL). Checkpoints are not
  * moved here: concurrent appends would all queue on the checkpoint row, and inline rows need no
  * checkpoint to be current (each row knows its revision). The engine moves them now and then,
  * outside the appends (projectionRunner's `advance`).
+ *
+ * The checkpoints and the rows are read by separate statements, each seeing what was committed
+ * when it ran: a rebuild's clear committed between them would leave a checkpoint that says fold
+ * and rows that are gone, and the events would be folded onto nothing. So the checkpoints are
+ * read again once the rows are written; if a target has stopped being folded inline, the append
+ * throws InlineTargetsMoved and is tried again. (A clear takes rows and checkpoint together.)
  */
 export const projectInline = async (
   tx: ReadModelTransaction,
@@ -58,7 +75,12 @@ export const projectInline = async (
 ): Promise<void> => {
   const events = toProjectedEvents(recorded);
   if (events.length === 0) return;
-  const checkpoints = await tx.checkpoints(projections.map((p) => p.name));
-  const folding = projections.filter((p) => foldsInline(checkpoints.get(p.name), p.version));
+  const names = projections.map((p) => p.name);
+  const before = await tx.checkpoints(names);
+  const folding = projections.filter((p) => foldsInline(before.get(p.name), p.version));
   await applyBatch(tx, folding, events, readMissing);
+  if (folding.length === 0) return;
+  const after = await tx.checkpoints(names);
+  const moved = folding.filter((p) => !foldsInline(after.get(p.name), p.version));
+  if (moved.length > 0) throw new InlineTargetsMoved(moved.map((p) => p.name));
 };

@@ -8,6 +8,7 @@ import { applyBatch, ReadMissing } from './applyBatch';
 import { toProjectedEvents } from './projectedEvents';
 import { isCurrent, isSettling, REBUILDING, settling } from './checkpointVersions';
 import { INLINE_CHECKPOINT_INTERVAL } from './inlineProjections';
+import { taskIndex } from './taskIndex';
 
 export type Progress = { readonly position: bigint; readonly head: bigint; readonly events: number };
 
@@ -121,17 +122,23 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   };
 
   /**
-   * Reads everything after the slowest target's checkpoint, in batches, and records the
-   * checkpoints at `versionOf` (default: the code versions). `mostlyFolded`: the events were
-   * appended by inline writers at the targets' current versions.
+   * Reads everything after the slowest target's checkpoint (or `after`), in batches, and records
+   * the checkpoints at `versionOf` (default: the code versions). `mostlyFolded`: the events were
+   * appended by inline writers at the targets' current versions. A rebuild passes `after`: the
+   * checkpoints may be moved meanwhile by another process's rebuild, and it must read from where
+   * its own work stands.
    */
   const catchUp = async (
     targets: readonly AnyProjection[] = projections,
     onProgress?: (p: Progress) => void,
-    { versionOf, mostlyFolded = false }: { versionOf?: VersionOf; mostlyFolded?: boolean } = {},
+    {
+      versionOf,
+      mostlyFolded = false,
+      after,
+    }: { versionOf?: VersionOf; mostlyFolded?: boolean; after?: bigint } = {},
   ): Promise<{ events: number; position: bigint }> => {
     const states = await checkpointsOf(targets);
-    const from = min(states.map((s) => s.checkpoint?.position ?? 0n));
+    const from = after ?? min(states.map((s) => s.checkpoint?.position ?? 0n));
     const head = onProgress === undefined ? 0n : await headPosition(store);
     let events = 0;
     let position = from;
@@ -171,10 +178,14 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
    * then puts the checkpoint at the code version. Until then it says settling, so nothing moves
    * it past what is still unfolded, and a rebuild stopped here is settled by the next start.
    */
-  const settle = async (targets: readonly AnyProjection[]) => {
+  const settle = async (targets: readonly AnyProjection[], after: bigint) => {
     // On PostgreSQL the head is the horizon: no writer still in flight can commit below it.
     await headPosition(store);
-    const folded = await catchUp(targets, undefined, { versionOf: settlingVersion, mostlyFolded: inline });
+    const folded = await catchUp(targets, undefined, {
+      versionOf: settlingVersion,
+      mostlyFolded: inline,
+      after,
+    });
     await readModels.transaction((tx) =>
       tx.setCheckpoints(
         new Map(targets.map((p) => [p.name, { version: p.version, position: folded.position }])),
@@ -187,11 +198,19 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
    * Drops `targets`' rows and folds the whole log again. While it runs the checkpoints say
    * REBUILDING, so inline writers leave these rows alone; then settling, while a last pass
    * folds what was appended meanwhile.
+   *
+   * The task index is always rebuilt with the others: inline writers learn from its rows which
+   * events a task's rows already hold, and fill any gap from the stream. While settling, a row
+   * lacks the events skipped during the refill; if the index had kept folding them, a task's
+   * next event would be folded over that gap, and the last pass would then skip the events in
+   * it as already folded.
    */
   const rebuild = async (
-    targets: readonly AnyProjection[] = projections,
+    requested: readonly AnyProjection[] = projections,
     onProgress?: (p: Progress) => void,
   ) => {
+    const index = projections.find((p) => p.name === taskIndex.name);
+    const targets = index === undefined || requested.includes(index) ? requested : [index, ...requested];
     for (const p of targets) await readModels.clear(p.name);
     await readModels.prepare(targets.map(tableOf));
     await readModels.transaction((tx) =>
@@ -200,14 +219,14 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     // Waiting for the head first makes every event committed before the rebuild readable to it
     // (PostgreSQL only reads positions no writer in flight can still fill in).
     await headPosition(store);
-    const refill = () => catchUp(targets, onProgress, { versionOf: rebuildingVersion });
+    const refill = () => catchUp(targets, onProgress, { versionOf: rebuildingVersion, after: 0n });
     const first = await (readModels.bulkRefill?.(targets.map(tableOf), refill) ?? refill());
     await readModels.transaction((tx) =>
       tx.setCheckpoints(
         new Map(targets.map((p) => [p.name, { version: settling(p.version), position: first.position }])),
       ),
     );
-    const last = await settle(targets);
+    const last = await settle(targets, first.position);
     return { events: first.events + last.events };
   };
 
@@ -230,7 +249,11 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
         stale.map((s) => s.projection),
         onProgress,
       );
-    if (unsettled.length > 0) await settle(unsettled.map((s) => s.projection));
+    if (unsettled.length > 0)
+      await settle(
+        unsettled.map((s) => s.projection),
+        min(unsettled.map((s) => s.checkpoint?.position ?? 0n)),
+      );
     // Inline, the rows already hold most of what follows the checkpoint: inline writes move it
     // only now and then (SQLite's every thousand events, the engine's `advance` PostgreSQL's).
     await catchUp(projections, onProgress, { mostlyFolded: inline });

@@ -7,6 +7,7 @@ import { REBUILDING, settling } from '../../src/projections/checkpointVersions';
 import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
 import { projections } from '../../src/projections/registry';
 import { taskIndex } from '../../src/projections/taskIndex';
+import { lastMetrics } from '../../src/projections/lastMetrics';
 import type { Checkpoint, ReadModelStore } from '../../src/ports/readModelStore';
 import { snapshot } from './readModelCases';
 
@@ -129,6 +130,32 @@ describe('projection runner, the end of a rebuild (settling)', () => {
     expect(await checkpointsOf(storage.readModels)).toEqual(
       projections.map((p) => ({ version: p.version, position: head })),
     );
+    await engine.close();
+  });
+
+  it('of one projection: an event folded while it settles does not step over one skipped before it', async () => {
+    const { storage, engine } = await history();
+    const metric = (iteration: number) => ({
+      id: 'a',
+      metrics: [{ metric: 'loss', variant: 'v', iteration, value: iteration }],
+    });
+    await engine.reportMetrics(metric(1));
+    const readModels = hookedReadModels(storage, {
+      // Skipped by the inline writer: last_metrics says REBUILDING.
+      afterRefill: async () => {
+        await engine.reportMetrics(metric(2));
+      },
+      // Folded inline (settling) before the rebuild's last pass has reached the skipped one.
+      afterRefillEnds: async () => {
+        await engine.reportMetrics(metric(3));
+      },
+    });
+    const runner = getProjectionRunner({ store: storage.store, readModels: readModels.store, inline: true });
+
+    await runner.rebuild(projections.filter((p) => p.name === lastMetrics.name));
+
+    expect(await engine.lastMetrics('a')).toMatchObject({ metrics: { loss: { v: { count: 3 } } } });
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
     await engine.close();
   });
 

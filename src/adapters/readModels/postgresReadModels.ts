@@ -210,15 +210,33 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       }
     },
     checkpoint: (name) => readCheckpoint(pool, name),
+    /**
+     * Rows and checkpoint go in one transaction: an inline writer that still saw the checkpoint
+     * must never find the rows gone, or it would fold its events onto nothing. The table lock
+     * waits for the writers in flight and holds new ones back until the commit (readers pass):
+     * a DELETE meeting their row locks one by one, in another order than theirs, can deadlock.
+     */
     clear: async (name) => {
-      await pool.query(`DELETE FROM ${table(name)}`).catch((e: { code?: string }) => {
-        if (e.code !== '42P01') throw e; // a table never created has nothing to clear
-      });
-      await pool
-        .query(`DELETE FROM ${checkpointTable} WHERE name = $1`, [name])
-        .catch((e: { code?: string }) => {
-          if (e.code !== '42P01') throw e;
-        });
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const found = await client.query<{ rows: string | null; checkpoints: string | null }>(
+          `SELECT to_regclass($1) AS rows, to_regclass($2) AS checkpoints`,
+          [table(name), checkpointTable],
+        );
+        const exists = found.rows[0];
+        // A table never created has nothing to clear.
+        if (exists?.rows != null) await client.query(`LOCK TABLE ${table(name)} IN SHARE ROW EXCLUSIVE MODE`);
+        if (exists?.checkpoints != null)
+          await client.query(`DELETE FROM ${checkpointTable} WHERE name = $1`, [name]);
+        if (exists?.rows != null) await client.query(`DELETE FROM ${table(name)}`);
+        await client.query('COMMIT');
+      } catch (e) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw e;
+      } finally {
+        client.release();
+      }
     },
     get: async <D>(name: string, key: string) => {
       const result = await pool.query<{ doc: D | null }>(`SELECT doc FROM ${table(name)} WHERE "key" = $1`, [

@@ -240,9 +240,12 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     },
     checkpoint: async (table) => readCheckpoint(table),
     bulkRefill,
+    // One transaction: another process's inline writer must never see the checkpoint without the rows.
     clear: async (table) => {
-      db.exec(`DELETE FROM ${tableName(table)}`);
-      db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
+      db.transaction(() => {
+        db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
+        db.exec(`DELETE FROM ${tableName(table)}`);
+      })();
     },
     get: async <D>(table: string, key: string) => {
       const row = statement(`SELECT doc FROM ${tableName(table)} WHERE "key" = ?`).get(key) as

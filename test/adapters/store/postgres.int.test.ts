@@ -104,6 +104,25 @@ describeWithPostgres('postgres store', (connectionString) => {
     }
   });
 
+  it('plans an append again when its hook asks for a retry (what the hook read moved under it)', async () => {
+    let calls = 0;
+    const store = open(schemas.make(), {
+      onAppended: async () => {
+        calls++;
+        if (calls <= 2) throw Object.assign(new Error('read models moved'), { retry: true });
+      },
+    });
+    try {
+      const event = anEvent();
+      await store.appendToStream('task-a', [event], { expectedRevision: 'no_stream' });
+      // The flush's hook, then the same append alone in its savepoint, refused; the third time it commits.
+      expect(calls).toBe(3);
+      expect(idsOf(await collect(store.readAll()))).toEqual([event.id]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('fails alone an append PostgreSQL cannot store, while the rest of its flush commits', async () => {
     const store = open();
     try {

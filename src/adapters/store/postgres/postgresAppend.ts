@@ -18,7 +18,9 @@ export type { PostgresAppend } from './postgresAppendPlan';
 
 /**
  * Runs inside the append transaction, once per flush with the events of every append in it; if
- * it throws, the flush is retried one append at a time so only the append it refuses fails.
+ * it throws, the flush is retried one append at a time so only the append it refuses fails. An
+ * error with `retry: true` (what it read moved under it) has that append planned again, as a
+ * lost race is.
  */
 export type OnPostgresAppended = (client: PoolClient, events: readonly RecordedEvent[]) => Promise<void>;
 
@@ -28,7 +30,9 @@ type Queryable = Pick<PoolClient, 'query'>;
 // there first; a new plan reads what it wrote and answers as idempotent, as a conflict, or
 // (expecting `any`) appends after it.
 const MAX_ATTEMPTS = 20;
-const isRaceLost = (error: unknown) => isUniqueViolation(error) || isDeadlock(error);
+const isRetryAsked = (error: unknown) =>
+  typeof error === 'object' && error !== null && Reflect.get(error, 'retry') === true;
+const isRaceLost = (error: unknown) => isUniqueViolation(error) || isDeadlock(error) || isRetryAsked(error);
 
 const byStream = (a: PostgresAppend, b: PostgresAppend) =>
   a.stream < b.stream ? -1 : a.stream > b.stream ? 1 : 0;

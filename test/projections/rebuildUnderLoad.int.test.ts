@@ -1,0 +1,100 @@
+import { createEngine, type Engine } from '../../src/engine/engine';
+import { manualClock } from '../../src/engine/clock';
+import { openStorage, type Storage } from '../../src/adapters/storage/openStorage';
+import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
+import { getProjectionRunner } from '../../src/projections/projectionRunner';
+import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
+import { projections } from '../../src/projections/registry';
+import { describeWithPostgres, getTestSchemas } from '../support/postgres';
+import { snapshot } from './readModelCases';
+
+const schemas = getTestSchemas('rbl');
+afterAll(schemas.dropAll);
+
+const engineOn = async (url: string): Promise<{ storage: Storage; engine: Engine }> => {
+  const storage = await openStorage(url);
+  const engine = createEngine({
+    store: storage.store,
+    readModels: storage,
+    clock: manualClock('2026-01-01T00:00:00.000Z'),
+    actor: 'alice',
+  });
+  return { storage, engine };
+};
+
+/** Eight commands per task, `callers` tasks at a time. */
+const writeTasks = async (engine: Engine, prefix: string, tasks: number, callers: number) => {
+  const lifecycle = async (id: string) => {
+    await engine.create({ id, name: id, type: 'training', project: prefix });
+    await engine.edit({ id, comment: 'ready' });
+    await engine.enqueue({ id, queue: 'gpu' });
+    await engine.started({ id, worker: prefix });
+    for (const iteration of [1, 2])
+      await engine.reportMetrics({
+        id,
+        metrics: [{ metric: 'loss', variant: 'v', iteration, value: 1 / iteration }],
+      });
+    await engine.reportProgress({ id, percentage: 50 });
+    await engine.completed({ id, worker: prefix });
+  };
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: callers }, async () => {
+      while (next < tasks) await lifecycle(`${prefix}-${next++}`);
+    }),
+  );
+};
+
+/**
+ * Inline writers in three processes' worth of engines (their own pools), each moving the
+ * checkpoints after its own appends, while a fourth rebuilds over and over until they are done.
+ * However those interleave, a later start must find read models equal to a fold of the log.
+ */
+describeWithPostgres('rebuilds while inline writers append and move checkpoints (PostgreSQL)', (url) => {
+  it.each([
+    ['every projection', undefined],
+    ['one projection (last_metrics)', ['last_metrics']],
+  ])(
+    '%s: ends with the read models a fresh fold of the log gives',
+    async (_, names) => {
+      const storeUrl = `${url}?schema=${schemas.make()}`;
+      const writers = await Promise.all([0, 1, 2].map(() => engineOn(storeUrl)));
+      const rebuilder = await engineOn(storeUrl);
+      // Each writer appends past the interval, so each moves the checkpoints at least once.
+      const tasks = Math.ceil(INLINE_CHECKPOINT_INTERVAL / 8) + 10;
+      try {
+        await rebuilder.engine.list({});
+        let writersDone = false;
+        const writing = Promise.all(writers.map((w, i) => writeTasks(w.engine, `w${i}`, tasks, 4))).finally(
+          () => (writersDone = true),
+        );
+        let rounds = 0;
+        const rebuilding = (async () => {
+          while (!writersDone) {
+            await rebuilder.engine.rebuild(names);
+            rounds++;
+          }
+        })();
+        await Promise.all([writing, rebuilding]);
+        expect(rounds).toBeGreaterThanOrEqual(2);
+      } finally {
+        for (const w of [...writers, rebuilder]) await w.engine.close();
+      }
+
+      const later = await engineOn(storeUrl);
+      try {
+        await later.engine.list({});
+        const fresh = getMemoryReadModels();
+        await getProjectionRunner({ store: later.storage.store, readModels: fresh }).prepare();
+        const folded = await snapshot(fresh);
+        expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(3 * tasks);
+        expect(await snapshot(later.storage.readModels)).toEqual(folded);
+        for (const p of projections)
+          expect((await later.storage.readModels.checkpoint(p.name))?.version).toBe(p.version);
+      } finally {
+        await later.engine.close();
+      }
+    },
+    120_000,
+  );
+});
