@@ -183,8 +183,12 @@ export interface ReadModelStore {
   prepare(tables: readonly TableSpec[]): Promise<void>;
   transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   checkpoint(table: string): Promise<Checkpoint | undefined>;
-  /** Drops every row and the checkpoint: the start of a rebuild. */
-  clear(table: string): Promise<void>;
+  /**
+   * Drops every row and the checkpoint of each table, all in one transaction: the start of a
+   * rebuild. An inline writer sees either all of them as they were or none (no checkpoint: not
+   * folded inline), so it never folds onto rows another table's checkpoint says are there.
+   */
+  clear(tables: readonly string[]): Promise<void>;
   /**
    * Optional: `work` refills `tables` from empty (a rebuild), and the store may trade what only
    * live traffic needs for throughput meanwhile — SQLite commits the batches from a second

@@ -197,7 +197,10 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   /**
    * Drops `targets`' rows and folds the whole log again. While it runs the checkpoints say
    * REBUILDING, so inline writers leave these rows alone; then settling, while a last pass
-   * folds what was appended meanwhile.
+   * folds what was appended meanwhile. Every target is cleared in one transaction: engines that
+   * start together on a new projection version each rebuild, and a refill must never meet one
+   * table cleared under it while another still holds the task's rows (it would fold onto
+   * nothing without seeing a gap).
    *
    * The task index is always rebuilt with the others: inline writers learn from its rows which
    * events a task's rows already hold, and fill any gap from the stream. While settling, a row
@@ -211,7 +214,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   ) => {
     const index = projections.find((p) => p.name === taskIndex.name);
     const targets = index === undefined || requested.includes(index) ? requested : [index, ...requested];
-    for (const p of targets) await readModels.clear(p.name);
+    await readModels.clear(targets.map((p) => p.name));
     await readModels.prepare(targets.map(tableOf));
     await readModels.transaction((tx) =>
       tx.setCheckpoints(new Map(targets.map((p) => [p.name, { version: REBUILDING, position: 0n }]))),

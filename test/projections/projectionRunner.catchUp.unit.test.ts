@@ -87,7 +87,7 @@ describe('projection runner, catch-up at start behind inline writers', () => {
     const { storage, engine, before, lagging } = await historyBehindItsCheckpoints();
     await storage.readModels.transaction(async (tx) => {
       const current = await tx.load(executions.name, ['a', 'c']);
-      await storage.readModels.clear(executions.name);
+      await storage.readModels.clear([executions.name]);
       await tx.write(tableOf(executions), new Map([...current, ...lagging]));
     });
     expect(await snapshot(storage.readModels)).not.toEqual(before);

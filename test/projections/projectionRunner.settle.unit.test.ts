@@ -63,9 +63,9 @@ const hookedReadModels = (
   let cleared = 0;
   const store: ReadModelStore = {
     ...inner,
-    clear: async (table) => {
+    clear: async (tables) => {
       cleared++;
-      await inner.clear(table);
+      await inner.clear(tables);
     },
     bulkRefill: async (tables, work) => {
       const result = await (inner.bulkRefill?.(tables, work) ?? work());

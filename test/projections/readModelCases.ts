@@ -142,7 +142,7 @@ export const describeReadModels = (
       await storage.readModels.transaction(async (tx) =>
         tx.setCheckpoint('task_index', { version: 999, position: 0n }),
       );
-      await storage.readModels.clear('executions');
+      await storage.readModels.clear(['executions']);
       const reopened = createEngine({
         store: storage.store,
         readModels: storage,

@@ -97,4 +97,39 @@ describeWithPostgres('rebuilds while inline writers append and move checkpoints 
     },
     120_000,
   );
+
+  it('several engines starting at once on an older projection version rebuild side by side and agree', async () => {
+    const storeUrl = `${url}?schema=${schemas.make()}`;
+    const writer = await engineOn(storeUrl);
+    const starting: { storage: Storage; engine: Engine }[] = [];
+    const tasks = 250;
+    try {
+      await writeTasks(writer.engine, 'before', tasks, 4);
+      // As if the code had moved every projection to a new version since these rows were written.
+      await writer.storage.readModels.transaction((tx) =>
+        tx.setCheckpoints(
+          new Map(projections.map((p) => [p.name, { version: p.version - 1, position: 0n }])),
+        ),
+      );
+      for (let i = 0; i < 3; i++) starting.push(await engineOn(storeUrl));
+      await Promise.all([
+        ...starting.map((s) => s.engine.list({})),
+        writeTasks(writer.engine, 'during', tasks, 4),
+      ]);
+    } finally {
+      for (const w of [writer, ...starting]) await w.engine.close();
+    }
+
+    const later = await engineOn(storeUrl);
+    try {
+      await later.engine.list({});
+      const fresh = getMemoryReadModels();
+      await getProjectionRunner({ store: later.storage.store, readModels: fresh }).prepare();
+      const folded = await snapshot(fresh);
+      expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(2 * tasks);
+      expect(await snapshot(later.storage.readModels)).toEqual(folded);
+    } finally {
+      await later.engine.close();
+    }
+  }, 120_000);
 });

@@ -93,9 +93,11 @@ export const getMemoryReadModels = (): MemoryReadModels => {
     prepare: async () => undefined,
     transaction,
     checkpoint: async (name) => checkpoints.get(name),
-    clear: async (name) => {
-      tables.delete(name);
-      checkpoints.delete(name);
+    clear: async (names) => {
+      for (const name of names) {
+        tables.delete(name);
+        checkpoints.delete(name);
+      }
     },
     get: async <D>(name: string, key: string) => structuredClone(table(name).get(key)?.doc) as D | undefined,
     query: async <D>(name: string, query: RowQuery) => {

@@ -11,6 +11,7 @@ import type {
 import { getPostgresInlineSql } from './postgresInlineSql';
 import { getUpsertCtes, postgresTable } from './postgresRowSql';
 import { buildRowQuery, identifier, postgresDialect } from './sqlDialect';
+import { isDeadlock } from '../store/postgres/postgresErrors';
 
 /** One round trip: a transaction whose commit does not wait for its WAL to reach the disk. */
 const NON_DURABLE_BEGIN = 'BEGIN; SET LOCAL synchronous_commit = off';
@@ -43,6 +44,32 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
           `SELECT $${i + 2}::text AS t, "key", revision::text AS revision${extraColumns} FROM ${table(name)} WHERE "key" = ANY($1)`,
       )
       .join(' UNION ALL ');
+
+  /** See `clear`: every table's rows and checkpoint in one transaction. */
+  const clearOnce = async (names: readonly string[]) => {
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const found = await client.query<{ name: string }>(
+        `SELECT name FROM unnest($1::text[]) AS t(name) WHERE to_regclass(name) IS NOT NULL`,
+        [[...names.map(table), checkpointTable]],
+      );
+      // A table never created has nothing to clear.
+      const existing = new Set(found.rows.map((r) => r.name));
+      const tables = names.map(table).filter((t) => existing.has(t));
+      if (tables.length > 0)
+        await client.query(`LOCK TABLE ${tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+      if (existing.has(checkpointTable))
+        await client.query(`DELETE FROM ${checkpointTable} WHERE name = ANY($1)`, [names]);
+      for (const t of tables) await client.query(`DELETE FROM ${t}`);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  };
 
   /** Reads and writes through `db`: a pooled client inside a transaction, few round trips each. */
   const transactionOn = (db: Queryable): ReadModelTransaction => {
@@ -211,31 +238,21 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     },
     checkpoint: (name) => readCheckpoint(pool, name),
     /**
-     * Rows and checkpoint go in one transaction: an inline writer that still saw the checkpoint
-     * must never find the rows gone, or it would fold its events onto nothing. The table lock
-     * waits for the writers in flight and holds new ones back until the commit (readers pass):
-     * a DELETE meeting their row locks one by one, in another order than theirs, can deadlock.
+     * Rows and checkpoints go in one transaction: an inline writer that still saw a checkpoint
+     * must never find its rows gone, or it would fold its events onto nothing. The table locks
+     * wait for the writers in flight and hold new ones back until the commit (readers pass): a
+     * DELETE meeting their row locks one by one, in another order than theirs, can deadlock.
+     * They are taken in the order given, the one writers take them in (the registry's); should
+     * a writer still deadlock with it, the clear starts again.
      */
-    clear: async (name) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const found = await client.query<{ rows: string | null; checkpoints: string | null }>(
-          `SELECT to_regclass($1) AS rows, to_regclass($2) AS checkpoints`,
-          [table(name), checkpointTable],
-        );
-        const exists = found.rows[0];
-        // A table never created has nothing to clear.
-        if (exists?.rows != null) await client.query(`LOCK TABLE ${table(name)} IN SHARE ROW EXCLUSIVE MODE`);
-        if (exists?.checkpoints != null)
-          await client.query(`DELETE FROM ${checkpointTable} WHERE name = $1`, [name]);
-        if (exists?.rows != null) await client.query(`DELETE FROM ${table(name)}`);
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
+    clear: async (names) => {
+      for (let tries = 1; ; tries++) {
+        try {
+          await clearOnce(names);
+          return;
+        } catch (e) {
+          if (!isDeadlock(e) || tries >= 5) throw e;
+        }
       }
     },
     get: async <D>(name: string, key: string) => {

@@ -240,11 +240,15 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     },
     checkpoint: async (table) => readCheckpoint(table),
     bulkRefill,
-    // One transaction: another process's inline writer must never see the checkpoint without the rows.
-    clear: async (table) => {
+    // One transaction: another process's inline writer must never see a checkpoint without its rows.
+    clear: async (tables) => {
       db.transaction(() => {
-        db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
-        db.exec(`DELETE FROM ${tableName(table)}`);
+        for (const table of tables) {
+          db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
+          // A table never created has nothing to clear.
+          if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`rm_${table}`))
+            db.exec(`DELETE FROM ${tableName(table)}`);
+        }
       })();
     },
     get: async <D>(table: string, key: string) => {

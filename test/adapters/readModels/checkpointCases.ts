@@ -1,4 +1,7 @@
 import type { Checkpoint, ReadModelStore } from '../../../src/ports/readModelStore';
+import { tableOf } from '../../../src/projections/registry';
+import { taskIndex } from '../../../src/projections/taskIndex';
+import { executions } from '../../../src/projections/executions';
 import { REBUILDING, settling } from '../../../src/projections/checkpointVersions';
 
 type Steps = readonly (readonly [name: string, checkpoint: Checkpoint])[][];
@@ -89,6 +92,22 @@ export const describeSetCheckpoints = (label: string, open: () => Promise<ReadMo
           ['absent', undefined],
         ]),
       );
+    });
+
+    it('clear drops the rows and checkpoints of the tables named, and no other', async () => {
+      const store = await open();
+      const specs = [tableOf(taskIndex), tableOf(executions)];
+      await store.prepare(specs);
+      const doc = { id: 'a', name: 'a', status: 'created', type: 'training', tags: [], system_tags: [] };
+      await store.transaction(async (tx) => {
+        for (const spec of specs) await tx.write(spec, new Map([['a', { doc, revision: 0n }]]));
+        await tx.setCheckpoints(new Map(specs.map((spec) => [spec.name, { version: 1, position: 3n }])));
+      });
+      await store.clear([taskIndex.name, 'never_prepared']);
+      expect(await store.get(taskIndex.name, 'a')).toBeUndefined();
+      expect(await store.checkpoint(taskIndex.name)).toBeUndefined();
+      expect(await store.get(executions.name, 'a')).toEqual(doc);
+      expect(await store.checkpoint(executions.name)).toEqual({ version: 1, position: 3n });
     });
 
     it('ends where setCheckpoint, one table at a time, ends', async () => {

@@ -74,7 +74,7 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
 
     // Another process starts rebuilding last_metrics: its rows are gone, its checkpoint says so.
     const b = await open(schema);
-    await b.storage.readModels.clear('last_metrics');
+    await b.storage.readModels.clear(['last_metrics']);
     await b.storage.readModels.transaction((tx) =>
       tx.setCheckpoint('last_metrics', { version: REBUILDING, position: 0n }),
     );
