@@ -199,6 +199,12 @@ export interface ReadModelStore {
    * bulkRefill itself, and bulkRefill resolves only once every one has committed.
    */
   bulkRefill?<T>(tables: readonly TableSpec[], work: () => Promise<T>): Promise<T>;
+  /**
+   * Optional: runs `work` while holding a lock that every process sharing these read models
+   * takes for the same purpose, so that rebuilds run one at a time; released if the process
+   * dies (PostgreSQL: a session advisory lock). Without it, rebuilds may run side by side.
+   */
+  exclusively?<T>(purpose: string, work: () => Promise<T>): Promise<T>;
   get<D>(table: string, key: string): Promise<D | undefined>;
   query<D>(table: string, query: RowQuery): Promise<RowPage<D>>;
   close(): Promise<void>;

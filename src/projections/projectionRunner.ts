@@ -208,7 +208,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
    * next event would be folded over that gap, and the last pass would then skip the events in
    * it as already folded.
    */
-  const rebuild = async (
+  const rebuildNow = async (
     requested: readonly AnyProjection[] = projections,
     onProgress?: (p: Progress) => void,
   ) => {
@@ -233,30 +233,50 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     return { events: first.events + last.events };
   };
 
+  /** One rebuild at a time across processes, where the store can lock (PostgreSQL). */
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> =>
+    readModels.exclusively?.('rebuild', work) ?? work();
+
+  const rebuild = (requested: readonly AnyProjection[] = projections, onProgress?: (p: Progress) => void) =>
+    oneAtATime(() => rebuildNow(requested, onProgress));
+
+  /** The projections a start must rebuild (another version, or a rebuild that never ended), and settle. */
+  const unfinished = async () => {
+    const states = await checkpointsOf(projections);
+    return {
+      unsettled: states.filter((s) => isSettling(s.checkpoint, s.projection.version)),
+      stale: states.filter(
+        (s) =>
+          s.checkpoint !== undefined &&
+          !isCurrent(s.checkpoint, s.projection.version) &&
+          !isSettling(s.checkpoint, s.projection.version),
+      ),
+    };
+  };
+
   /**
    * Creates the tables, rebuilds any projection whose version changed, settles any rebuild that
-   * stopped before its end, and catches up the rest.
+   * stopped before its end, and catches up the rest. Engines that start together each find the
+   * work; with the rebuild lock the first does it, and the others look again once it is done.
    */
   const prepare = async (onProgress?: (p: Progress) => void) => {
     await readModels.prepare(projections.map(tableOf));
-    const states = await checkpointsOf(projections);
-    const unsettled = states.filter((s) => isSettling(s.checkpoint, s.projection.version));
-    const stale = states.filter(
-      (s) =>
-        s.checkpoint !== undefined &&
-        !isCurrent(s.checkpoint, s.projection.version) &&
-        !isSettling(s.checkpoint, s.projection.version),
-    );
-    if (stale.length > 0)
-      await rebuild(
-        stale.map((s) => s.projection),
-        onProgress,
-      );
-    if (unsettled.length > 0)
-      await settle(
-        unsettled.map((s) => s.projection),
-        min(unsettled.map((s) => s.checkpoint?.position ?? 0n)),
-      );
+    const found = await unfinished();
+    if (found.stale.length > 0 || found.unsettled.length > 0) {
+      await oneAtATime(async () => {
+        const { stale, unsettled } = await unfinished();
+        if (stale.length > 0)
+          await rebuildNow(
+            stale.map((s) => s.projection),
+            onProgress,
+          );
+        if (unsettled.length > 0)
+          await settle(
+            unsettled.map((s) => s.projection),
+            min(unsettled.map((s) => s.checkpoint?.position ?? 0n)),
+          );
+      });
+    }
     // Inline, the rows already hold most of what follows the checkpoint: inline writes move it
     // only now and then (SQLite's every thousand events, the engine's `advance` PostgreSQL's).
     await catchUp(projections, onProgress, { mostlyFolded: inline });

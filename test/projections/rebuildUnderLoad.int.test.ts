@@ -6,16 +6,21 @@ import { getProjectionRunner } from '../../src/projections/projectionRunner';
 import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
 import { projections } from '../../src/projections/registry';
 import { describeWithPostgres, getTestSchemas } from '../support/postgres';
+import type { ReadModelStore } from '../../src/ports/readModelStore';
 import { snapshot } from './readModelCases';
 
 const schemas = getTestSchemas('rbl');
 afterAll(schemas.dropAll);
 
-const engineOn = async (url: string): Promise<{ storage: Storage; engine: Engine }> => {
+/** `readModelsOf`: what the engine's runner sees of the read models (the inline writes are the storage's own). */
+const engineOn = async (
+  url: string,
+  readModelsOf: (readModels: ReadModelStore) => ReadModelStore = (r) => r,
+): Promise<{ storage: Storage; engine: Engine }> => {
   const storage = await openStorage(url);
   const engine = createEngine({
     store: storage.store,
-    readModels: storage,
+    readModels: { ...storage, readModels: readModelsOf(storage.readModels) },
     clock: manualClock('2026-01-01T00:00:00.000Z'),
     actor: 'alice',
   });
@@ -98,38 +103,55 @@ describeWithPostgres('rebuilds while inline writers append and move checkpoints 
     120_000,
   );
 
-  it('several engines starting at once on an older projection version rebuild side by side and agree', async () => {
-    const storeUrl = `${url}?schema=${schemas.make()}`;
-    const writer = await engineOn(storeUrl);
-    const starting: { storage: Storage; engine: Engine }[] = [];
-    const tasks = 250;
-    try {
-      await writeTasks(writer.engine, 'before', tasks, 4);
-      // As if the code had moved every projection to a new version since these rows were written.
-      await writer.storage.readModels.transaction((tx) =>
-        tx.setCheckpoints(
-          new Map(projections.map((p) => [p.name, { version: p.version - 1, position: 0n }])),
-        ),
-      );
-      for (let i = 0; i < 3; i++) starting.push(await engineOn(storeUrl));
-      await Promise.all([
-        ...starting.map((s) => s.engine.list({})),
-        writeTasks(writer.engine, 'during', tasks, 4),
-      ]);
-    } finally {
-      for (const w of [writer, ...starting]) await w.engine.close();
-    }
+  it.each([
+    ['one rebuilds while the others wait for its lock', true],
+    ['without the lock (as on SQLite) they rebuild side by side', false],
+  ])(
+    'several engines starting at once on an older projection version: %s, and agree',
+    async (_, locking) => {
+      const storeUrl = `${url}?schema=${schemas.make()}`;
+      const writer = await engineOn(storeUrl);
+      const starting: { storage: Storage; engine: Engine }[] = [];
+      const tasks = 250;
+      let clears = 0;
+      const counted = (readModels: ReadModelStore): ReadModelStore => ({
+        ...readModels,
+        clear: async (tables) => {
+          clears++;
+          await readModels.clear(tables);
+        },
+        ...(locking ? {} : { exclusively: undefined }),
+      });
+      try {
+        await writeTasks(writer.engine, 'before', tasks, 4);
+        // As if the code had moved every projection to a new version since these rows were written.
+        await writer.storage.readModels.transaction((tx) =>
+          tx.setCheckpoints(
+            new Map(projections.map((p) => [p.name, { version: p.version - 1, position: 0n }])),
+          ),
+        );
+        for (let i = 0; i < 3; i++) starting.push(await engineOn(storeUrl, counted));
+        await Promise.all([
+          ...starting.map((s) => s.engine.list({})),
+          writeTasks(writer.engine, 'during', tasks, 4),
+        ]);
+        if (locking) expect(clears).toBe(1);
+      } finally {
+        for (const w of [writer, ...starting]) await w.engine.close();
+      }
 
-    const later = await engineOn(storeUrl);
-    try {
-      await later.engine.list({});
-      const fresh = getMemoryReadModels();
-      await getProjectionRunner({ store: later.storage.store, readModels: fresh }).prepare();
-      const folded = await snapshot(fresh);
-      expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(2 * tasks);
-      expect(await snapshot(later.storage.readModels)).toEqual(folded);
-    } finally {
-      await later.engine.close();
-    }
-  }, 120_000);
+      const later = await engineOn(storeUrl);
+      try {
+        await later.engine.list({});
+        const fresh = getMemoryReadModels();
+        await getProjectionRunner({ store: later.storage.store, readModels: fresh }).prepare();
+        const folded = await snapshot(fresh);
+        expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(2 * tasks);
+        expect(await snapshot(later.storage.readModels)).toEqual(folded);
+      } finally {
+        await later.engine.close();
+      }
+    },
+    120_000,
+  );
 });

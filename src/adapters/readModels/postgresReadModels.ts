@@ -238,6 +238,28 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     },
     checkpoint: (name) => readCheckpoint(pool, name),
     /**
+     * A session advisory lock on a connection of its own, keyed by schema and purpose: a
+     * process that dies mid-work drops its connection, and the lock with it.
+     */
+    exclusively: async (purpose, work) => {
+      const client = await pool.connect();
+      const key = `${schema}:${purpose}`;
+      let broken = false;
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [key]);
+        try {
+          return await work();
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => {
+            broken = true;
+          });
+        }
+      } finally {
+        // A connection whose unlock failed may still hold the lock: close it rather than reuse it.
+        client.release(broken);
+      }
+    },
+    /**
      * Rows and checkpoints go in one transaction: an inline writer that still saw a checkpoint
      * must never find its rows gone, or it would fold its events onto nothing. The table locks
      * wait for the writers in flight and hold new ones back until the commit (readers pass): a
