@@ -1,7 +1,6 @@
 import { createEngine, type Engine } from '../../src/engine/engine';
 import { manualClock } from '../../src/engine/clock';
 import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
-import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
 import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
 import { REBUILDING, settling } from '../../src/projections/checkpointVersions';
 import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
@@ -9,7 +8,7 @@ import { projections } from '../../src/projections/registry';
 import { taskIndex } from '../../src/projections/taskIndex';
 import { lastMetrics } from '../../src/projections/lastMetrics';
 import type { Checkpoint, ReadModelStore } from '../../src/ports/readModelStore';
-import { snapshot } from './readModelCases';
+import { foldedAfresh, snapshot } from './readModelCases';
 
 const engineOn = (storage: Storage): Engine =>
   createEngine({
@@ -26,13 +25,6 @@ const history = async () => {
   for (const id of ['a', 'b']) await engine.create({ id, name: id, type: 'training' });
   await engine.enqueue({ id: 'a', queue: 'gpu' });
   return { storage, engine };
-};
-
-/** The read models a fresh fold of the whole log gives. */
-const foldedAfresh = async (storage: Storage) => {
-  const readModels = getMemoryReadModels();
-  await getProjectionRunner({ store: storage.store, readModels }).prepare();
-  return snapshot(readModels);
 };
 
 const checkpointsOf = async (readModels: ReadModelStore) =>
@@ -100,15 +92,17 @@ const hookedReadModels = (
   return { store, cleared: () => cleared };
 };
 
+/** Appended while the checkpoints say REBUILDING: the inline writer leaves these alone. */
+const appendWhileRebuilding = (engine: Engine) => async () => {
+  await engine.started({ id: 'a' });
+  await engine.create({ id: 'c', name: 'c', type: 'training' });
+};
+
 describe('projection runner, the end of a rebuild (settling)', () => {
   it('folds what inline writers skipped while it refilled, though a checkpoint mover runs as it settles', async () => {
     const { storage, engine } = await history();
     const readModels = hookedReadModels(storage, {
-      // Appended while the checkpoints say REBUILDING: the inline writer leaves these alone.
-      afterRefill: async () => {
-        await engine.started({ id: 'a' });
-        await engine.create({ id: 'c', name: 'c', type: 'training' });
-      },
+      afterRefill: appendWhileRebuilding(engine),
       // Another engine moves every current checkpoint to the head, as `advance` does.
       afterRefillEnds: async () => {
         const head = await headPosition(storage.store);
@@ -123,7 +117,7 @@ describe('projection runner, the end of a rebuild (settling)', () => {
 
     await runner.rebuild();
 
-    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage.store));
     expect(await engine.get('c')).toMatchObject({ id: 'c' });
     expect(await engine.get('a')).toMatchObject({ status: 'in_progress' });
     const head = await headPosition(storage.store);
@@ -155,17 +149,14 @@ describe('projection runner, the end of a rebuild (settling)', () => {
     await runner.rebuild(projections.filter((p) => p.name === lastMetrics.name));
 
     expect(await engine.lastMetrics('a')).toMatchObject({ metrics: { loss: { v: { count: 3 } } } });
-    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage.store));
     await engine.close();
   });
 
   it('a rebuild stopped while settling is settled by the next start, without rebuilding again', async () => {
     const { storage, engine } = await history();
     const failing = hookedReadModels(storage, {
-      afterRefill: async () => {
-        await engine.started({ id: 'a' });
-        await engine.create({ id: 'c', name: 'c', type: 'training' });
-      },
+      afterRefill: appendWhileRebuilding(engine),
       failSettlingBatch: true,
     });
     const stopped = getProjectionRunner({ store: storage.store, readModels: failing.store, inline: true });
@@ -178,7 +169,7 @@ describe('projection runner, the end of a rebuild (settling)', () => {
     await getProjectionRunner({ store: storage.store, readModels: next.store, inline: true }).prepare();
 
     expect(next.cleared()).toBe(0);
-    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage.store));
     const head = await headPosition(storage.store);
     expect(await checkpointsOf(storage.readModels)).toEqual(
       projections.map((p) => ({ version: p.version, position: head })),
@@ -203,7 +194,7 @@ describe('inline writers and a settling checkpoint', () => {
     expect(await storage.readModels.get(taskIndex.name, `t${tasks - 1}`)).toMatchObject({
       id: `t${tasks - 1}`,
     });
-    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage));
+    expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage.store));
     expect(await checkpointsOf(storage.readModels)).toEqual(
       projections.map((p) => ({ version: settling(p.version), position: at })),
     );

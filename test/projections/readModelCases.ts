@@ -3,6 +3,9 @@ import { createEngine, Engine } from '../../src/engine/engine';
 import { manualClock } from '../../src/engine/clock';
 import type { Storage } from '../../src/adapters/storage/openStorage';
 import type { ReadModelStore } from '../../src/ports/readModelStore';
+import type { EventStore } from '../../src/ports/eventStore';
+import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
+import { getProjectionRunner } from '../../src/projections/projectionRunner';
 import { projections } from '../../src/projections/registry';
 import { sortableFields } from '../../src/engine/queries/listQuery';
 import { commandOn } from '../support/commandArbitrary';
@@ -19,6 +22,13 @@ export const snapshot = async (readModels: ReadModelStore) => {
     all[p.name] = Object.fromEntries(page.rows.map((r) => [r.key, r.doc]));
   }
   return all;
+};
+
+/** The read models a fold of the whole log into fresh memory read models gives. */
+export const foldedAfresh = async (store: EventStore) => {
+  const readModels = getMemoryReadModels();
+  await getProjectionRunner({ store, readModels }).prepare();
+  return snapshot(readModels);
 };
 
 const engineOver = (storage: Storage) => {

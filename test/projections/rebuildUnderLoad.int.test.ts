@@ -1,13 +1,12 @@
 import { createEngine, type Engine } from '../../src/engine/engine';
 import { manualClock } from '../../src/engine/clock';
 import { openStorage, type Storage } from '../../src/adapters/storage/openStorage';
-import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
-import { getProjectionRunner } from '../../src/projections/projectionRunner';
 import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
 import { projections } from '../../src/projections/registry';
 import { describeWithPostgres, getTestSchemas } from '../support/postgres';
 import type { ReadModelStore } from '../../src/ports/readModelStore';
-import { snapshot } from './readModelCases';
+import { runLifecycles } from '../support/lifecycles';
+import { foldedAfresh, snapshot } from './readModelCases';
 
 const schemas = getTestSchemas('rbl');
 afterAll(schemas.dropAll);
@@ -27,27 +26,19 @@ const engineOn = async (
   return { storage, engine };
 };
 
-/** Eight commands per task, `callers` tasks at a time. */
-const writeTasks = async (engine: Engine, prefix: string, tasks: number, callers: number) => {
-  const lifecycle = async (id: string) => {
-    await engine.create({ id, name: id, type: 'training', project: prefix });
-    await engine.edit({ id, comment: 'ready' });
-    await engine.enqueue({ id, queue: 'gpu' });
-    await engine.started({ id, worker: prefix });
-    for (const iteration of [1, 2])
-      await engine.reportMetrics({
-        id,
-        metrics: [{ metric: 'loss', variant: 'v', iteration, value: 1 / iteration }],
-      });
-    await engine.reportProgress({ id, percentage: 50 });
-    await engine.completed({ id, worker: prefix });
-  };
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: callers }, async () => {
-      while (next < tasks) await lifecycle(`${prefix}-${next++}`);
-    }),
-  );
+/** A later engine's start catches up; its read models must be those a fold of the whole log gives. */
+const expectALaterStartToFindAFreshFold = async (storeUrl: string, tasks: number) => {
+  const later = await engineOn(storeUrl);
+  try {
+    await later.engine.list({});
+    const folded = await foldedAfresh(later.storage.store);
+    expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(tasks);
+    expect(await snapshot(later.storage.readModels)).toEqual(folded);
+    for (const p of projections)
+      expect((await later.storage.readModels.checkpoint(p.name))?.version).toBe(p.version);
+  } finally {
+    await later.engine.close();
+  }
 };
 
 /**
@@ -70,9 +61,9 @@ describeWithPostgres('rebuilds while inline writers append and move checkpoints 
       try {
         await rebuilder.engine.list({});
         let writersDone = false;
-        const writing = Promise.all(writers.map((w, i) => writeTasks(w.engine, `w${i}`, tasks, 4))).finally(
-          () => (writersDone = true),
-        );
+        const writing = Promise.all(
+          writers.map((w, i) => runLifecycles(w.engine, `w${i}`, tasks, 4)),
+        ).finally(() => (writersDone = true));
         let rounds = 0;
         const rebuilding = (async () => {
           while (!writersDone) {
@@ -86,19 +77,7 @@ describeWithPostgres('rebuilds while inline writers append and move checkpoints 
         for (const w of [...writers, rebuilder]) await w.engine.close();
       }
 
-      const later = await engineOn(storeUrl);
-      try {
-        await later.engine.list({});
-        const fresh = getMemoryReadModels();
-        await getProjectionRunner({ store: later.storage.store, readModels: fresh }).prepare();
-        const folded = await snapshot(fresh);
-        expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(3 * tasks);
-        expect(await snapshot(later.storage.readModels)).toEqual(folded);
-        for (const p of projections)
-          expect((await later.storage.readModels.checkpoint(p.name))?.version).toBe(p.version);
-      } finally {
-        await later.engine.close();
-      }
+      await expectALaterStartToFindAFreshFold(storeUrl, 3 * tasks);
     },
     120_000,
   );
@@ -123,7 +102,7 @@ describeWithPostgres('rebuilds while inline writers append and move checkpoints 
         ...(locking ? {} : { exclusively: undefined }),
       });
       try {
-        await writeTasks(writer.engine, 'before', tasks, 4);
+        await runLifecycles(writer.engine, 'before', tasks, 4);
         // As if the code had moved every projection to a new version since these rows were written.
         await writer.storage.readModels.transaction((tx) =>
           tx.setCheckpoints(
@@ -133,24 +112,14 @@ describeWithPostgres('rebuilds while inline writers append and move checkpoints 
         for (let i = 0; i < 3; i++) starting.push(await engineOn(storeUrl, counted));
         await Promise.all([
           ...starting.map((s) => s.engine.list({})),
-          writeTasks(writer.engine, 'during', tasks, 4),
+          runLifecycles(writer.engine, 'during', tasks, 4),
         ]);
         if (locking) expect(clears).toBe(1);
       } finally {
         for (const w of [writer, ...starting]) await w.engine.close();
       }
 
-      const later = await engineOn(storeUrl);
-      try {
-        await later.engine.list({});
-        const fresh = getMemoryReadModels();
-        await getProjectionRunner({ store: later.storage.store, readModels: fresh }).prepare();
-        const folded = await snapshot(fresh);
-        expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(2 * tasks);
-        expect(await snapshot(later.storage.readModels)).toEqual(folded);
-      } finally {
-        await later.engine.close();
-      }
+      await expectALaterStartToFindAFreshFold(storeUrl, 2 * tasks);
     },
     120_000,
   );

@@ -1,11 +1,9 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { openStorage } from '../../src/adapters/storage/openStorage';
-import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
-import { getProjectionRunner } from '../../src/projections/projectionRunner';
 import { openEngine } from '../../src';
 import { getTempFolders } from '../support/tempFolders';
-import { snapshot } from './readModelCases';
+import { foldedAfresh, snapshot } from './readModelCases';
 
 const folders = getTempFolders('sqlite-rebuild-load');
 afterAll(folders.removeAll);
@@ -49,9 +47,7 @@ describe('rebuilds while other processes append (SQLite)', () => {
     const engine = await openEngine({ store: `sqlite:${path}`, actor: 'later' });
     try {
       await engine.list({});
-      const fresh = getMemoryReadModels();
-      await getProjectionRunner({ store: later.store, readModels: fresh }).prepare();
-      const folded = await snapshot(fresh);
+      const folded = await foldedAfresh(later.store);
       expect(Object.keys(folded['task_index'] ?? {})).toHaveLength(3 * tasks);
       expect(await snapshot(later.readModels)).toEqual(folded);
     } finally {

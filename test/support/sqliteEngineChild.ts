@@ -4,22 +4,10 @@
  * every projection `count` times. Run with `node --import tsx`.
  */
 import { openEngine } from '../../src';
+import { runLifecycles } from './lifecycles';
 
 const [path, name, countArgument] = process.argv.slice(2);
 const count = Number(countArgument);
-
-const lifecycle = async (engine: Awaited<ReturnType<typeof openEngine>>, id: string) => {
-  await engine.create({ id, name: id, type: 'training', project: name });
-  await engine.edit({ id, comment: 'ready' });
-  await engine.enqueue({ id, queue: 'gpu' });
-  await engine.started({ id, worker: name });
-  for (const iteration of [1, 2])
-    await engine.reportMetrics({
-      id,
-      metrics: [{ metric: 'loss', variant: 'v', iteration, value: 1 / iteration }],
-    });
-  await engine.completed({ id, worker: name });
-};
 
 const main = async () => {
   if (path === undefined || name === undefined || !Number.isInteger(count))
@@ -30,12 +18,7 @@ const main = async () => {
       for (let round = 0; round < count; round++) await engine.rebuild();
       return;
     }
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        while (next < count) await lifecycle(engine, `${name}-${next++}`);
-      }),
-    );
+    await runLifecycles(engine, name, count, 4);
   } finally {
     await engine.close();
   }

@@ -45,11 +45,25 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       )
       .join(' UNION ALL ');
 
-  /** See `clear`: every table's rows and checkpoint in one transaction. */
-  const clearOnce = async (names: readonly string[]) => {
+  /** `work` on a pooled client inside BEGIN (or `begin`) … COMMIT, rolled back if it throws. */
+  const inTransaction = async <T>(work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> => {
     const client = await pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(begin);
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  };
+
+  /** See `clear`: every table's rows and checkpoint in one transaction. */
+  const clearOnce = (names: readonly string[]) =>
+    inTransaction(async (client) => {
       const found = await client.query<{ name: string }>(
         `SELECT name FROM unnest($1::text[]) AS t(name) WHERE to_regclass(name) IS NOT NULL`,
         [[...names.map(table), checkpointTable]],
@@ -62,14 +76,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       if (existing.has(checkpointTable))
         await client.query(`DELETE FROM ${checkpointTable} WHERE name = ANY($1)`, [names]);
       for (const t of tables) await client.query(`DELETE FROM ${t}`);
-      await client.query('COMMIT');
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
-    } finally {
-      client.release();
-    }
-  };
+    });
 
   /** Reads and writes through `db`: a pooled client inside a transaction, few round trips each. */
   const transactionOn = (db: Queryable): ReadModelTransaction => {
@@ -178,10 +185,8 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
   };
 
   const store: ReadModelStore = {
-    prepare: async (tables) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
+    prepare: (tables) =>
+      inTransaction(async (client) => {
         await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
           `taskledger-read-models:${schema}`,
         ]);
@@ -199,9 +204,9 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
           // An index an earlier version declared costs every write and serves no query: dropped.
           const { rows: found } = await client.query<{ name: string }>(
             `SELECT c.relname AS name FROM pg_index i
-               JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
-               JOIN pg_namespace n ON n.oid = t.relnamespace
-              WHERE n.nspname = $1 AND t.relname = $2 AND NOT i.indisprimary AND starts_with(c.relname, $3)`,
+             JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+             JOIN pg_namespace n ON n.oid = t.relnamespace
+            WHERE n.nspname = $1 AND t.relname = $2 AND NOT i.indisprimary AND starts_with(c.relname, $3)`,
             [schema, `rm_${spec.name}`, `rm_${spec.name}_`],
           );
           const wanted = new Set(spec.indexes.map((index) => index.name));
@@ -213,29 +218,13 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
             );
           }
         }
-        await client.query('COMMIT');
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
-    transaction: async (work, options) => {
-      const client = await pool.connect();
-      try {
-        // Not durable: the commit returns before its WAL is flushed; a crash may lose it whole.
-        await client.query(options?.durable === false ? NON_DURABLE_BEGIN : 'BEGIN');
-        const result = await work(transactionOn(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (e) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw e;
-      } finally {
-        client.release();
-      }
-    },
+      }),
+    transaction: (work, options) =>
+      // Not durable: the commit returns before its WAL is flushed; a crash may lose it whole.
+      inTransaction(
+        (client) => work(transactionOn(client)),
+        options?.durable === false ? NON_DURABLE_BEGIN : 'BEGIN',
+      ),
     checkpoint: (name) => readCheckpoint(pool, name),
     /**
      * A session advisory lock on a connection of its own, keyed by schema and purpose: a
