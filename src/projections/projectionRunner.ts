@@ -33,9 +33,16 @@ export type ProjectionRunnerOptions = {
    * moves them up to the head after this engine's own appends, so a start re-reads little.
    */
   readonly advanceCheckpoints?: boolean;
+  /**
+   * With `advanceCheckpoints`: an engine that appends less than INLINE_CHECKPOINT_INTERVAL
+   * commands in this long moves them anyway at its next append, so many slow writers do not
+   * leave a start a thousand events each to re-read.
+   */
+  readonly advanceAfterMs?: number;
 };
 
 const DEFAULT_LINGER_MS = 10;
+const DEFAULT_ADVANCE_AFTER_MS = 10_000;
 
 type VersionOf = (projection: AnyProjection) => number;
 const rebuildingVersion: VersionOf = () => REBUILDING;
@@ -79,6 +86,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     lingerMs = DEFAULT_LINGER_MS,
     inline = false,
     advanceCheckpoints = false,
+    advanceAfterMs = DEFAULT_ADVANCE_AFTER_MS,
   } = options;
   const readMissing = readMissingFrom(store);
   const applied = new Set<() => void>();
@@ -282,14 +290,16 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     await catchUp(projections, onProgress, { mostlyFolded: inline });
   };
 
-  // This engine's appends since `advance` last moved the checkpoints, and the move in flight.
+  // This engine's appends since `advance` last moved the checkpoints, when, and the move in flight.
   let appendsSinceMove = 0;
+  let lastMoveAt = Date.now();
   let advancing: Promise<void> | undefined;
 
   /**
    * Inline mode on a store whose inline writers leave the checkpoints alone (`advanceCheckpoints`):
-   * called after each of this engine's appends. Every INLINE_CHECKPOINT_INTERVAL appends, moves
-   * every current checkpoint up to the head, in the background and one move at a time. Counted
+   * called after each of this engine's appends. Every INLINE_CHECKPOINT_INTERVAL appends (or at
+   * the first append `advanceAfterMs` after the last move), moves every current checkpoint up to
+   * the head, in the background and one move at a time. Counted
    * in appends, not positions: PostgreSQL's are sparse. Below the head every event is final and
    * was folded by its own append, whose writer saw the checkpoint current or settling (a
    * REBUILDING one ends as settling, which this leaves alone). A failed move only leaves more
@@ -298,8 +308,11 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   const advance = () => {
     if (!advanceCheckpoints) return;
     appendsSinceMove++;
-    if (advancing !== undefined || appendsSinceMove < INLINE_CHECKPOINT_INTERVAL) return;
+    if (advancing !== undefined) return;
+    const now = Date.now();
+    if (appendsSinceMove < INLINE_CHECKPOINT_INTERVAL && now - lastMoveAt < advanceAfterMs) return;
     appendsSinceMove = 0;
+    lastMoveAt = now;
     advancing = (async () => {
       const head = await headPosition(store);
       await readModels.transaction(

@@ -1,0 +1,55 @@
+import { createEngine } from '../../src/engine/engine';
+import { manualClock } from '../../src/engine/clock';
+import { memoryStorage } from '../../src/adapters/storage/openStorage';
+import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
+import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
+import { projections } from '../../src/projections/registry';
+
+const HOUR_MS = 60 * 60_000;
+
+/**
+ * A few appended events with every checkpoint left at 0 (as on PostgreSQL, where the appends
+ * do not move them), and a runner that moves them as an engine's would.
+ */
+const setUp = async (advanceAfterMs: number) => {
+  const storage = memoryStorage();
+  const engine = createEngine({
+    store: storage.store,
+    readModels: storage,
+    clock: manualClock('2026-01-01T00:00:00.000Z'),
+    actor: 'alice',
+  });
+  for (const id of ['a', 'b']) await engine.create({ id, name: id, type: 'training' });
+  const runner = getProjectionRunner({
+    store: storage.store,
+    readModels: storage.readModels,
+    inline: true,
+    advanceCheckpoints: true,
+    advanceAfterMs,
+  });
+  const positions = async () =>
+    Promise.all(projections.map(async (p) => (await storage.readModels.checkpoint(p.name))?.position));
+  return { storage, engine, runner, positions, head: await headPosition(storage.store) };
+};
+
+describe('projection runner, moving inline checkpoints after the appends of an engine (advance)', () => {
+  it('moves them to the head at the interval-th append, not before', async () => {
+    const { engine, runner, positions, head } = await setUp(HOUR_MS);
+    for (let i = 1; i < INLINE_CHECKPOINT_INTERVAL; i++) runner.advance();
+    await runner.advanced();
+    expect(await positions()).toEqual(projections.map(() => 0n));
+
+    runner.advance();
+    await runner.advanced();
+    expect(await positions()).toEqual(projections.map(() => head));
+    await engine.close();
+  });
+
+  it('moves them at the first append once advanceAfterMs has passed, however few appends', async () => {
+    const { engine, runner, positions, head } = await setUp(0);
+    runner.advance();
+    await runner.advanced();
+    expect(await positions()).toEqual(projections.map(() => head));
+    await engine.close();
+  });
+});
