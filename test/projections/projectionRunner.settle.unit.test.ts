@@ -8,6 +8,8 @@ import { projections } from '../../src/projections/registry';
 import { taskIndex } from '../../src/projections/taskIndex';
 import { lastMetrics } from '../../src/projections/lastMetrics';
 import type { Checkpoint, ReadModelStore } from '../../src/ports/readModelStore';
+import fc from 'fast-check';
+import { commandOn } from '../support/commandArbitrary';
 import { foldedAfresh, snapshot } from './readModelCases';
 
 const engineOn = (storage: Storage): Engine =>
@@ -30,23 +32,18 @@ const history = async () => {
 const checkpointsOf = async (readModels: ReadModelStore) =>
   Promise.all(projections.map((p) => readModels.checkpoint(p.name)));
 
-const settlingCheckpoint = (readModels: ReadModelStore) =>
-  readModels
-    .checkpoint(taskIndex.name)
-    .then((c) => c !== undefined && c.version === settling(taskIndex.version));
-
 /**
  * The read models of `storage`, with hooks: `afterRefill` runs once the rebuild's refill has
  * read the log (the checkpoints still REBUILDING), `afterRefillEnds` once the transaction that
- * ends it (the checkpoints' next move) has committed; `failSettlingBatch` makes the settling
- * pass's first batch fail.
+ * ends it (the checkpoints' next move) has committed; `failAfterRefill` makes every later
+ * transaction that moves checkpoints fail (the rebuild's last pass: the process is gone).
  */
 const hookedReadModels = (
   storage: Storage,
   hooks: {
     afterRefill?: () => Promise<void>;
     afterRefillEnds?: () => Promise<void>;
-    failSettlingBatch?: boolean;
+    failAfterRefill?: boolean;
   },
 ) => {
   const inner = storage.readModels;
@@ -66,17 +63,13 @@ const hookedReadModels = (
       return result;
     },
     transaction: async (work, options) => {
-      const settlingBefore = await settlingCheckpoint(inner);
+      const failing = hooks.failAfterRefill === true && ended;
       const result = await inner.transaction(
         (tx) =>
           work({
             ...tx,
             setCheckpoints: async (checkpoints: ReadonlyMap<string, Checkpoint>) => {
-              const settles = [...checkpoints].some(([name, c]) =>
-                projections.some((p) => p.name === name && c.version === settling(p.version)),
-              );
-              if (hooks.failSettlingBatch === true && settlingBefore && settles)
-                throw new Error('the connection was lost');
+              if (failing) throw new Error('the connection was lost');
               await tx.setCheckpoints(checkpoints);
             },
           }),
@@ -92,6 +85,14 @@ const hookedReadModels = (
   return { store, cleared: () => cleared };
 };
 
+/** What another engine's `advance` does: every checkpoint still current moves to the head. */
+const moveCheckpointsToHead = async (storage: Storage) => {
+  const head = await headPosition(storage.store);
+  await storage.readModels.transaction((tx) =>
+    tx.advanceCheckpoints(new Map(projections.map((p) => [p.name, { version: p.version, position: head }]))),
+  );
+};
+
 /** Appended while the checkpoints say REBUILDING: the inline writer leaves these alone. */
 const appendWhileRebuilding = (engine: Engine) => async () => {
   await engine.started({ id: 'a' });
@@ -103,15 +104,7 @@ describe('projection runner, the end of a rebuild (settling)', () => {
     const { storage, engine } = await history();
     const readModels = hookedReadModels(storage, {
       afterRefill: appendWhileRebuilding(engine),
-      // Another engine moves every current checkpoint to the head, as `advance` does.
-      afterRefillEnds: async () => {
-        const head = await headPosition(storage.store);
-        await storage.readModels.transaction((tx) =>
-          tx.advanceCheckpoints(
-            new Map(projections.map((p) => [p.name, { version: p.version, position: head }])),
-          ),
-        );
-      },
+      afterRefillEnds: () => moveCheckpointsToHead(storage),
     });
     const runner = getProjectionRunner({ store: storage.store, readModels: readModels.store, inline: true });
 
@@ -153,11 +146,13 @@ describe('projection runner, the end of a rebuild (settling)', () => {
     await engine.close();
   });
 
-  it('a rebuild stopped while settling is settled by the next start, without rebuilding again', async () => {
+  it('a rebuild stopped while settling is settled by the next start, though a mover ran meanwhile', async () => {
     const { storage, engine } = await history();
     const failing = hookedReadModels(storage, {
       afterRefill: appendWhileRebuilding(engine),
-      failSettlingBatch: true,
+      // Another engine moves the checkpoints it may move; then this rebuild's process is gone.
+      afterRefillEnds: () => moveCheckpointsToHead(storage),
+      failAfterRefill: true,
     });
     const stopped = getProjectionRunner({ store: storage.store, readModels: failing.store, inline: true });
     await expect(stopped.rebuild()).rejects.toThrow('the connection was lost');
@@ -210,5 +205,53 @@ describe('inline writers and a settling checkpoint', () => {
     await engine.create({ id: 'c', name: 'c', type: 'training' });
     expect(await storage.readModels.get(taskIndex.name, 'c')).toBeUndefined();
     await engine.close();
+  });
+});
+
+describe('a rebuild among inline writers and checkpoint moves, for random histories (property)', () => {
+  type Step = { type: string; data: Record<string, unknown> };
+  const commands = fc.array(commandOn(['a', 'b', 'c']), { maxLength: 8 }) as fc.Arbitrary<Step[]>;
+  const run = (engine: Engine, steps: readonly Step[]) => async () => {
+    for (const { type, data } of steps)
+      await engine.execute(type, data).catch((e: { code?: string }) => {
+        if (e.code === undefined) throw e;
+      });
+  };
+
+  it('ends with the read models a fresh fold gives, whatever is appended before, during the refill and while it settles', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        commands,
+        commands,
+        commands,
+        commands,
+        fc.subarray(
+          projections.map((p) => p.name),
+          { minLength: 1 },
+        ),
+        async (before, duringRefill, whileSettling, after, names) => {
+          const storage = memoryStorage();
+          const engine = engineOn(storage);
+          await run(engine, before)();
+          const readModels = hookedReadModels(storage, {
+            afterRefill: run(engine, duringRefill),
+            afterRefillEnds: async () => {
+              await run(engine, whileSettling)();
+              await moveCheckpointsToHead(storage);
+            },
+          });
+          const runner = getProjectionRunner({
+            store: storage.store,
+            readModels: readModels.store,
+            inline: true,
+          });
+          await runner.rebuild(projections.filter((p) => names.includes(p.name)));
+          await run(engine, after)();
+          expect(await snapshot(storage.readModels)).toEqual(await foldedAfresh(storage.store));
+          await engine.close();
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
