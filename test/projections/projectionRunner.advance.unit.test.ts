@@ -1,9 +1,7 @@
-import { createEngine } from '../../src/engine/engine';
-import { manualClock } from '../../src/engine/clock';
-import { memoryStorage } from '../../src/adapters/storage/openStorage';
 import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
 import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
 import { projections } from '../../src/projections/registry';
+import { testEngine } from '../support/engine';
 
 const HOUR_MS = 60 * 60_000;
 
@@ -12,24 +10,18 @@ const HOUR_MS = 60 * 60_000;
  * do not move them), and a runner that moves them as an engine's would.
  */
 const setUp = async (advanceAfterMs: number) => {
-  const storage = memoryStorage();
-  const engine = createEngine({
-    store: storage.store,
-    readModels: storage,
-    clock: manualClock('2026-01-01T00:00:00.000Z'),
-    actor: 'alice',
-  });
+  const { engine, store, readModels } = testEngine();
   for (const id of ['a', 'b']) await engine.create({ id, name: id, type: 'training' });
   const runner = getProjectionRunner({
-    store: storage.store,
-    readModels: storage.readModels,
+    store,
+    readModels,
     inline: true,
     advanceCheckpoints: true,
     advanceAfterMs,
   });
   const positions = async () =>
-    Promise.all(projections.map(async (p) => (await storage.readModels.checkpoint(p.name))?.position));
-  return { storage, engine, runner, positions, head: await headPosition(storage.store) };
+    Promise.all(projections.map(async (p) => (await readModels.checkpoint(p.name))?.position));
+  return { engine, runner, positions, head: await headPosition(store) };
 };
 
 describe('projection runner, moving inline checkpoints after the appends of an engine (advance)', () => {

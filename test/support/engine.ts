@@ -23,7 +23,7 @@ export const testEngine = (options: { store?: EventStore; workerTimeoutMs?: numb
     newTaskId: () => `task${++next}`,
     ...(options.workerTimeoutMs === undefined ? {} : { workerTimeoutMs: options.workerTimeoutMs }),
   });
-  return { engine, store: storage.store, clock };
+  return { engine, store: storage.store, readModels: storage.readModels, clock };
 };
 
 export const countEvents = async (store: EventStore): Promise<number> => {

@@ -293,9 +293,12 @@ describeWithPostgres('postgres store', (connectionString) => {
       const first = anEvent();
       await store.appendToStream('task-1', [first], { expectedRevision: 'no_stream' });
       expect(idsOf(await subscription.takeEvents(1))).toEqual([first.id]);
-      // The delivery was one read that also gave the horizon: no separate head query.
+      // Each read also gave the horizon: no separate head query. (Usually one read; another
+      // transaction anywhere in the cluster, such as a test running beside this one, can hold
+      // the horizon back for a moment and make it look again.)
       const reads = queries.mock.calls.filter(([sql]) => /AS horizon|e\.position >= \$1/.test(String(sql)));
-      expect(reads).toHaveLength(1);
+      expect(reads.length).toBeGreaterThanOrEqual(1);
+      for (const [sql] of reads) expect(String(sql)).toMatch(/AS horizon[\s\S]*e\.position >= \$1/);
 
       await blocker.query('BEGIN');
       await blocker.query('SELECT pg_current_xact_id()');
