@@ -36,7 +36,7 @@ describe('rebuilds while other processes append (SQLite)', () => {
     const tasks = 200;
     const exits = await Promise.all([
       ...['w0', 'w1', 'w2'].map((name) => runChild(path, name, tasks)),
-      // Two rebuilders: on SQLite nothing serializes rebuilds, and they must still agree.
+      // Two rebuilders, one at a time by the lock file beside the database.
       runChild(path, 'rebuild', 8),
       runChild(path, 'rebuild', 8),
     ]);

@@ -9,6 +9,7 @@ import type {
   TableSpec,
 } from '../../ports/readModelStore';
 import { withLoops } from '../../ports/readModelStore';
+import { withLockFile } from './lockFile';
 import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
 import { getSQLiteRowWriter } from './sqliteRowWriter';
 import { SET_CHECKPOINT_SQL } from './sqliteRowSql';
@@ -240,6 +241,10 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     },
     checkpoint: async (table) => readCheckpoint(table),
     bulkRefill,
+    // Beside the database file, for the processes sharing it (an in-memory database has one).
+    ...(db.memory
+      ? {}
+      : { exclusively: (purpose, work) => withLockFile(`${db.name}.${purpose}.lock`, work) }),
     // One transaction: another process's inline writer must never see a checkpoint without its rows.
     clear: async (tables) => {
       db.transaction(() => {
