@@ -202,7 +202,8 @@ export interface ReadModelStore {
   /**
    * Optional: runs `work` while holding a lock that every process sharing these read models
    * takes for the same purpose, so that rebuilds run one at a time; released if the process
-   * dies (PostgreSQL: a session advisory lock). Without it, rebuilds may run side by side.
+   * dies (PostgreSQL: a session advisory lock; SQLite: a lock file beside the database holding
+   * the holder's pid). Without it (memory: one process), rebuilds may run side by side.
    */
   exclusively?<T>(purpose: string, work: () => Promise<T>): Promise<T>;
   get<D>(table: string, key: string): Promise<D | undefined>;

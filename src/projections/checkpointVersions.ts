@@ -20,9 +20,9 @@ export const settling = (version: number): number => -2 - version;
 export const isCurrent = (checkpoint: Checkpoint | undefined, version: number): boolean =>
   checkpoint?.version === version;
 
-/** Inline writers fold a projection whose checkpoint is current or settling. */
-export const foldsInline = (checkpoint: Checkpoint | undefined, version: number): boolean =>
-  checkpoint !== undefined && (checkpoint.version === version || checkpoint.version === settling(version));
+/** Inline writers fold a projection whose checkpoint is at its code version or settling. */
+export const foldsInline = (checkpointVersion: number | undefined, version: number): boolean =>
+  checkpointVersion === version || checkpointVersion === settling(version);
 
 /** A rebuild that got as far as its last catch-up and did not end it (a crash, a lost connection). */
 export const isSettling = (checkpoint: Checkpoint | undefined, version: number): boolean =>

@@ -30,7 +30,7 @@ export const projectInlineSync = (
   if (events.length === 0 || last === undefined) return;
   const stored = tx.allCheckpoints();
   const checkpoints = projections.map((p) => ({ projection: p, checkpoint: stored.get(p.name) }));
-  const folding = checkpoints.filter((c) => foldsInline(c.checkpoint, c.projection.version));
+  const folding = checkpoints.filter((c) => foldsInline(c.checkpoint?.version, c.projection.version));
   // A settling checkpoint is the rebuild's to move: past it lie events no row has folded yet.
   const due =
     folding.every((c) => isCurrent(c.checkpoint, c.projection.version)) &&
@@ -77,10 +77,10 @@ export const projectInline = async (
   if (events.length === 0) return;
   const names = projections.map((p) => p.name);
   const before = await tx.checkpoints(names);
-  const folding = projections.filter((p) => foldsInline(before.get(p.name), p.version));
+  const folding = projections.filter((p) => foldsInline(before.get(p.name)?.version, p.version));
   await applyBatch(tx, folding, events, readMissing);
   if (folding.length === 0) return;
   const after = await tx.checkpoints(names);
-  const moved = folding.filter((p) => !foldsInline(after.get(p.name), p.version));
+  const moved = folding.filter((p) => !foldsInline(after.get(p.name)?.version, p.version));
   if (moved.length > 0) throw new InlineTargetsMoved(moved.map((p) => p.name));
 };

@@ -241,7 +241,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     return { events: first.events + last.events };
   };
 
-  /** One rebuild at a time across processes, where the store can lock (PostgreSQL). */
+  /** One rebuild at a time across processes, where the store can lock (PostgreSQL, an SQLite file). */
   const oneAtATime = <T>(work: () => Promise<T>): Promise<T> =>
     readModels.exclusively?.('rebuild', work) ?? work();
 

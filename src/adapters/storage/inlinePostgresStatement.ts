@@ -69,10 +69,7 @@ export const getInlinePostgresStatement = (
       projections.map((p) => p.name),
       missing,
     );
-    const found = projections.filter((p) => {
-      const version = snapshot.versions.get(p.name);
-      return version !== undefined && foldsInline({ version, position: 0n }, p.version);
-    });
+    const found = projections.filter((p) => foldsInline(snapshot.versions.get(p.name), p.version));
     // Rows kept while other projections were current lack the newly current ones' rows.
     if (current === undefined || !sameProjections(current, found)) cache.clear();
     current = found;
