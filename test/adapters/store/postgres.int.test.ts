@@ -11,7 +11,10 @@ import {
   openSubscription,
   someEvents,
 } from '../../contract/contractSupport';
-import { POSTGRES_SCHEMA_VERSION } from '../../../src/adapters/store/postgres/postgresSchema';
+import {
+  migratePostgresSchema,
+  POSTGRES_SCHEMA_VERSION,
+} from '../../../src/adapters/store/postgres/postgresSchema';
 import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
 
 const schemas = getTestSchemas('pg');
@@ -203,6 +206,40 @@ describeWithPostgres('postgres store', (connectionString) => {
       ]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('leaves the position base alone when the schema is checked while others append', async () => {
+    // Regression: the schema check once took its transaction id when the statement was planned,
+    // before the snapshot it read the events with. An append committed in between looked ahead
+    // of this cluster's transaction ids and raised the base of the new store only, whose
+    // positions then ran into the other stores' (a duplicate key in CI).
+    const schema = schemas.make();
+    const writers = [open(schema), open(schema), open(schema)];
+    await writers[0]?.ensureSchema();
+    let writing = true;
+    const write = async (store: PostgreSQLEventStore, w: number) => {
+      for (let i = 0; writing; i++) {
+        await store.appendToStream(`task-${w}-${i}`, [anEvent()], { expectedRevision: 'no_stream' });
+      }
+    };
+    const appending = Promise.all(
+      writers.flatMap((store, w) => [0, 1, 2, 3].map((l) => write(store, w * 4 + l))),
+    );
+    const bases = new Set<bigint>();
+    try {
+      // A new connection each time: its planning reads the catalogs afresh, which is slow enough
+      // for appends to commit between planning and the snapshot.
+      for (let i = 0; i < 100; i++) {
+        const pool = new Pool({ connectionString, max: 1 });
+        bases.add(await migratePostgresSchema(pool, schema).finally(() => pool.end()));
+      }
+      const { rows } = await admin.query(`SELECT base::text AS base FROM "${schema}".position_base`);
+      expect({ bases: [...bases], stored: rows }).toEqual({ bases: [0n], stored: [{ base: '0' }] });
+    } finally {
+      writing = false;
+      await appending;
+      await Promise.all(writers.map((store) => store.close()));
     }
   });
 

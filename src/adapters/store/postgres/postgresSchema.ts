@@ -1,6 +1,8 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { invalidRequest } from '../../../domain/errors';
 import { storeUnavailable } from '../../../ports/storeErrors';
+import { ORDINAL_BITS } from './postgresPositions';
+import { bigintField } from './postgresRows';
 
 /** A schema name we quote ourselves; short enough that `taskledger_<schema>` is a valid channel name. */
 export const checkSchemaName = (schema: string) => {
@@ -81,6 +83,27 @@ const migrations = (s: string): readonly { readonly version: number; readonly sq
 export const POSTGRES_SCHEMA_VERSION = 2;
 
 /**
+ * Raises the position base when the events hold positions ahead of this cluster's transaction
+ * ids (restored from another cluster), so that new positions stay above them.
+ *
+ * Compared with the snapshot's xmax, not with `pg_current_xact_id()`: every transaction the
+ * snapshot sees committed has an id below xmax, and every id given out later is at least xmax.
+ * This transaction's own id may be older than rows the snapshot sees, since the planner may
+ * evaluate `pg_current_xact_id()` before the snapshot is taken; that raised the base of one
+ * store while its neighbours appended, and its positions ran into theirs.
+ */
+const raisePositionBase = async (client: PoolClient, schema: string) => {
+  const { rows } = await client.query(
+    `SELECT (SELECT coalesce(max(position), 0) FROM "${schema}".events)::text AS last,
+            pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid`,
+  );
+  const last = bigintField(rows[0], 'last') ?? 0n;
+  const nextXid = bigintField(rows[0], 'next_xid') ?? 0n;
+  const wanted = (last >> ORDINAL_BITS) + 1n - nextXid;
+  await client.query(`UPDATE "${schema}".position_base SET base = $1 WHERE base < $1`, [wanted.toString()]);
+};
+
+/**
  * Creates or upgrades the schema under a transaction-level advisory lock, so processes starting
  * together apply each step once. Returns the position base (see postgresPositions.ts), raised here
  * when the events came from another cluster whose transaction ids were ahead of this one's.
@@ -114,12 +137,7 @@ export const migratePostgresSchema = async (pool: Pool, schema: string): Promise
       await client.query(migration.sql);
       await client.query(`INSERT INTO "${schema}".schema_version (version) VALUES ($1)`, [migration.version]);
     }
-    await client.query(
-      `UPDATE "${schema}".position_base SET base = wanted.base
-       FROM (SELECT ((SELECT coalesce(max(position), 0) FROM "${schema}".events) >> 20) + 1
-                    - pg_current_xact_id()::text::bigint AS base) AS wanted
-       WHERE position_base.base < wanted.base`,
-    );
+    await raisePositionBase(client, schema);
     const base = await client.query(`SELECT base::text AS base FROM "${schema}".position_base`);
     await client.query('COMMIT');
     return BigInt(String(base.rows[0]?.base ?? '0'));
