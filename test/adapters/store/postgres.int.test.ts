@@ -243,6 +243,48 @@ describeWithPostgres('postgres store', (connectionString) => {
     }
   });
 
+  it('reads the first pages of concurrent stream reads in one statement, each stream its own', async () => {
+    const pool = new Pool({ connectionString, max: 4 });
+    const store = open(schemas.make(), { pool });
+    try {
+      const long = someEvents(1_203);
+      const short = someEvents(5);
+      // 500 events per page: the long stream needs three.
+      for (let i = 0; i < long.length; i += 500) {
+        await store.appendToStream('task-long', long.slice(i, i + 500), {
+          expectedRevision: i === 0 ? 'no_stream' : BigInt(i - 1),
+        });
+      }
+      await store.appendToStream('task-short', short, { expectedRevision: 'no_stream' });
+      const queries = jest.spyOn(pool, 'query');
+      const reads = await Promise.all([
+        collect(store.readStream('task-long')),
+        collect(store.readStream('task-short', { fromRevision: 2n })),
+        collect(store.readStream('task-short', { toRevision: 1n })),
+        collect(store.readStream('task-long', { fromRevision: 1_000n, maxCount: 3 })),
+        collect(store.readStream('task-missing')),
+        collect(store.readStream('task-short', { direction: 'backwards', maxCount: 2 })),
+      ]);
+      expect(reads.map(idsOf)).toEqual([
+        idsOf(long),
+        idsOf(short.slice(2)),
+        idsOf(short.slice(0, 2)),
+        idsOf(long.slice(1_000, 1_003)),
+        [],
+        idsOf(short.slice(3).reverse()),
+      ]);
+      expect(reads[0]?.map((e) => e.revision)).toEqual(long.map((_, i) => BigInt(i)));
+      // One statement for the five forward first pages (begun in the same turn), two for the
+      // long stream's later pages, one for the backward read.
+      const firstPages = queries.mock.calls.filter(([sql]) => String(sql).includes('WITH ORDINALITY'));
+      expect(firstPages).toHaveLength(1);
+      expect(queries).toHaveBeenCalledTimes(4);
+    } finally {
+      await store.close();
+      await pool.end();
+    }
+  });
+
   /**
    * Appends while an older transaction (its id taken first) is still open, so the events are
    * committed but not yet final; then runs `read` and ends the old transaction only once the

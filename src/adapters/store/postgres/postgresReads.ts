@@ -6,12 +6,17 @@ import type {
   RecordedEvent,
 } from '../../../ports/eventStore';
 import { storeUnavailable } from '../../../ports/storeErrors';
+import { getGroupCommit } from '../groupCommit';
 import type { LiveRead } from '../pollingSubscription';
 import { fromPostgresError } from './postgresErrors';
 import { horizonSql } from './postgresPositions';
 import { bigintField, EVENT_COLUMNS, toRecordedEvent } from './postgresRows';
 
 const STREAM_BATCH = 500;
+// Streams whose first pages one statement reads at most.
+const STREAMS_PER_READ = 64;
+
+type StreamPage = { stream: string; from: bigint; to: bigint; limit: number };
 const ALL_BATCH = 1000;
 const MAX_INT64 = 9223372036854775807n;
 
@@ -54,6 +59,38 @@ export const getPostgresReads = (args: {
     }
   };
 
+  /**
+   * The first page of forward stream reads, several streams in one statement: reads begun
+   * while one is in flight go together in the next (as appends do in a group commit), so a
+   * worker claiming many tasks at once loads them in one round trip rather than one each.
+   */
+  const firstPages = getGroupCommit<StreamPage, RecordedEvent[]>(
+    async (pages) => {
+      const rows = await query(
+        `SELECT r.page::int AS page, ${EVENT_COLUMNS}
+           FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::int[]) WITH ORDINALITY
+                AS r(stream_name, from_revision, to_revision, max_count, page)
+           CROSS JOIN LATERAL (
+             SELECT * FROM ${events} AS e
+              WHERE e.stream_name = r.stream_name AND e.revision >= r.from_revision
+                AND e.revision <= r.to_revision
+              ORDER BY e.revision LIMIT r.max_count
+           ) AS e
+          ORDER BY r.page, e.revision`,
+        [
+          pages.map((page) => page.stream),
+          pages.map((page) => page.from.toString()),
+          pages.map((page) => page.to.toString()),
+          pages.map((page) => page.limit),
+        ],
+      );
+      const read = pages.map((): RecordedEvent[] => []);
+      for (const row of rows) read[Number(Reflect.get(row, 'page')) - 1]?.push(toRecordedEvent(row));
+      return read.map((value) => ({ ok: true, value }));
+    },
+    { maxBatchWeight: STREAMS_PER_READ, weigh: () => 1 },
+  );
+
   async function* readStream(stream: string, options: ReadStreamOptions = {}): AsyncIterable<RecordedEvent> {
     await ready();
     const { maxCount = Number.MAX_SAFE_INTEGER, direction = 'forwards' } = options;
@@ -64,9 +101,12 @@ export const getPostgresReads = (args: {
       ? `SELECT ${EVENT_COLUMNS} FROM ${events} AS e WHERE stream_name = $1 AND revision >= $2 AND revision <= $3 ORDER BY e.revision LIMIT $4`
       : `SELECT ${EVENT_COLUMNS} FROM ${events} AS e WHERE stream_name = $1 AND revision <= $2 AND revision >= $3 ORDER BY e.revision DESC LIMIT $4`;
     let left = maxCount;
-    while (left > 0) {
+    for (let page = 0; left > 0; page++) {
       const limit = Math.min(STREAM_BATCH, left);
-      const batch = (await query(sql, [stream, from.toString(), to.toString(), limit])).map(toRecordedEvent);
+      const batch =
+        page === 0 && isForwards
+          ? await firstPages.submit({ stream, from, to, limit })
+          : (await query(sql, [stream, from.toString(), to.toString(), limit])).map(toRecordedEvent);
       for (const event of batch) yield event;
       left -= batch.length;
       const last = batch[batch.length - 1];
