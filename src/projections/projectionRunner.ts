@@ -162,20 +162,15 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     }
     if (events === 0) {
       onProgress?.({ position, head, events });
-      // Nothing new: still record each target as current at this code version.
-      await readModels.transaction((tx) =>
-        tx.setCheckpoints(
-          new Map(
-            states.map((s) => [
-              s.projection.name,
-              {
-                version: versionOf?.(s.projection) ?? s.projection.version,
-                position: s.checkpoint?.position ?? 0n,
-              },
-            ]),
-          ),
-        ),
-      );
+      // Nothing new: still record each target as current at this code version, writing only
+      // those not already so (a start with nothing to fold then needs no write lock).
+      const unrecorded = states.flatMap((s) => {
+        const version = versionOf?.(s.projection) ?? s.projection.version;
+        return s.checkpoint?.version === version
+          ? []
+          : [[s.projection.name, { version, position: s.checkpoint?.position ?? 0n }] as const];
+      });
+      if (unrecorded.length > 0) await readModels.transaction((tx) => tx.setCheckpoints(new Map(unrecorded)));
     }
     return { events, position };
   };

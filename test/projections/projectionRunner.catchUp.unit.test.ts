@@ -102,6 +102,30 @@ describe('projection runner, catch-up at start behind inline writers', () => {
     await engine.close();
   });
 
+  it('opens no transaction when every checkpoint is current and nothing follows it', async () => {
+    const { storage, engine } = await historyBehindItsCheckpoints();
+    await getProjectionRunner({
+      store: storage.store,
+      readModels: storage.readModels,
+      inline: true,
+    }).prepare();
+    let transactions = 0;
+    const counting: ReadModelStore = {
+      ...storage.readModels,
+      transaction: (work, options) => {
+        transactions++;
+        return storage.readModels.transaction(work, options);
+      },
+    };
+
+    // A start with nothing to fold needs no write (on SQLite: no write lock, which busy writers
+    // in other processes may hold).
+    await getProjectionRunner({ store: storage.store, readModels: counting, inline: true }).prepare();
+
+    expect(transactions).toBe(0);
+    await engine.close();
+  });
+
   it('in async mode loads every row the batch names, as a follower that is behind needs to', async () => {
     const { storage, engine } = await historyBehindItsCheckpoints();
     const readModels = recordingReadModels(storage.readModels);

@@ -9,6 +9,7 @@ import type {
   TableSpec,
 } from '../../ports/readModelStore';
 import { withLoops } from '../../ports/readModelStore';
+import { getTryBegin, waitForWriteLock } from '../store/sqlite/sqliteWriteLock';
 import { withLockFile } from './lockFile';
 import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
 import { getSQLiteRowWriter } from './sqliteRowWriter';
@@ -27,6 +28,8 @@ const BULK_CHECKPOINT_PAGES = 10_000;
  * what overlaps the two threads; a second waiting evens out batches of uneven cost.
  */
 const WRITER_DEPTH = 2;
+// PRAGMA synchronous = NORMAL, as the pragma reads it back.
+const SYNCHRONOUS_NORMAL = 1;
 
 export type SQLiteReadModelsOptions = {
   /**
@@ -54,6 +57,8 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
   );
   const specs = new Map<string, TableSpec>();
   let queue: Promise<void> = Promise.resolve();
+  const busyTimeoutMs = Number(db.pragma('busy_timeout', { simple: true }));
+  const tryBeginImmediate = getTryBegin(db, () => db.exec('BEGIN IMMEDIATE'), busyTimeoutMs);
   // Statements are prepared once: preparing costs more than running on this hot path.
   const statements = new Map<string, Database.Statement>();
   const statement = (sql: string) => {
@@ -97,7 +102,7 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     const pending = getPendingRows();
     const writer = startSQLiteBackgroundWriter({
       path: db.name,
-      busyTimeoutMs: Number(db.pragma('busy_timeout', { simple: true })),
+      busyTimeoutMs,
       walAutocheckpointPages: BULK_CHECKPOINT_PAGES,
       depth: WRITER_DEPTH,
       onCommitted: (id) => pending.landed(id),
@@ -216,11 +221,22 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
           // A durable commit comes after every batch before it, on this connection.
           await background.writer.drain();
         }
-        // Not durable: this commit skips the WAL fsync; the connection's own level is back before
-        // anything else can commit on it (the level cannot change inside a transaction).
+        // Not durable: this commit skips the WAL fsync. The level is set only together with the
+        // BEGIN that takes the lock, and put back when it fails or the transaction ends, so
+        // nothing else commits at it on this connection (the level cannot change inside a
+        // transaction). The lock is waited for on timers, as the appends do: SQLite's busy
+        // handler would block the process and, backing off up to 100 ms, lose the lock to busy
+        // writers in other processes until the timeout.
         const level = options?.durable === false ? db.pragma('synchronous', { simple: true }) : undefined;
-        if (level !== undefined) db.pragma('synchronous = NORMAL');
-        db.exec('BEGIN IMMEDIATE');
+        const setLevel = (value: unknown) => {
+          if (level !== undefined) db.pragma(`synchronous = ${Number(value)}`);
+        };
+        await waitForWriteLock(() => {
+          setLevel(SYNCHRONOUS_NORMAL);
+          const begun = tryBeginImmediate();
+          if (!begun) setLevel(level);
+          return begun;
+        }, busyTimeoutMs);
         try {
           const result = await work(asyncTx);
           db.exec('COMMIT');
@@ -229,7 +245,7 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
           if (db.inTransaction) db.exec('ROLLBACK');
           throw e;
         } finally {
-          if (level !== undefined) db.pragma(`synchronous = ${Number(level)}`);
+          setLevel(level);
         }
       };
       const result = queue.then(run, run);

@@ -57,6 +57,58 @@ describe('SQLite read-model transactions that need not be durable (catch-up and 
     expect(await store.get('things', 'a')).toBeUndefined();
   });
 
+  it("wait for another connection's write lock on timers, at the connection's own level meanwhile", async () => {
+    db.pragma('busy_timeout = 5000');
+    const { store } = getSQLiteReadModels(db);
+    await store.prepare([spec]);
+    const other = new Database(db.name);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      const committing = store.transaction(
+        async (tx) => {
+          await tx.write(spec, new Map([['a', { doc: { n: 1 }, revision: 0n }]]));
+        },
+        { durable: false },
+      );
+      // SQLite's busy handler would sleep inside the call: no timer could fire while it waited.
+      const levels: unknown[] = [];
+      for (let i = 0; i < 5; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        levels.push(level());
+      }
+      expect(levels).toEqual([2, 2, 2, 2, 2]); // FULL: anything else committing meanwhile is durable
+      expect(await store.get('things', 'a')).toBeUndefined();
+      other.exec('COMMIT');
+      await committing;
+      expect(await store.get('things', 'a')).toEqual({ n: 1 });
+      expect(level()).toBe(2);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('report store_unavailable when the lock stays busy past the busy timeout, and commit nothing', async () => {
+    db.pragma('busy_timeout = 50');
+    const { store } = getSQLiteReadModels(db);
+    await store.prepare([spec]);
+    const other = new Database(db.name);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.write(spec, new Map([['a', { doc: { n: 1 }, revision: 0n }]]));
+        }),
+      ).rejects.toMatchObject({ code: 'store_unavailable' });
+      other.exec('ROLLBACK');
+      expect(await store.get('things', 'a')).toBeUndefined();
+      expect(level()).toBe(2);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
   it('are durable unless asked otherwise', async () => {
     const { store } = getSQLiteReadModels(db);
     await store.prepare([spec]);

@@ -46,6 +46,26 @@ describe('sqlite store', () => {
     );
   });
 
+  it('opens a file whose schema is current while another process holds the write lock', async () => {
+    // Busy writers in other processes can hold the lock nearly all the time, and SQLite's busy
+    // handler is not fair: a start that needed the lock failed after the busy timeout under load.
+    const path = aPath();
+    await getSQLiteEventStore({ path }).close();
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const store = getSQLiteEventStore({ path, busyTimeoutMs: 50 });
+      try {
+        expect(await collect(store.readStream('task-1'))).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
   it('waits for another writer up to the busy timeout, then reports store_unavailable, while reads go on', async () => {
     const path = aPath();
     const store = getSQLiteEventStore({ path, busyTimeoutMs: 50 });

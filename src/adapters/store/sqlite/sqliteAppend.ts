@@ -4,7 +4,8 @@ import { assertExpectedRevision, type ExpectedRevision } from '../../../ports/ex
 import { eventIdConflict } from '../../../ports/storeErrors';
 import { idempotentResult } from '../idempotentAppend';
 import type { Settled } from '../groupCommit';
-import { fromSQLiteError, isBusy, isUniqueViolation } from './sqliteErrors';
+import { fromSQLiteError, isUniqueViolation } from './sqliteErrors';
+import { getTryBegin } from './sqliteWriteLock';
 
 export type SQLiteAppend = {
   readonly stream: string;
@@ -112,25 +113,7 @@ export const getSQLiteAppender = (
     }
   };
 
-  /**
-   * Takes the write lock (BEGIN IMMEDIATE) if it is free right now, without SQLite's busy
-   * handler: that handler sleeps inside the call, and with it the whole process. Returns false
-   * when another connection holds the lock.
-   */
-  const tryBegin = (): boolean => {
-    // Not a prepared statement: SQLite applies busy_timeout when it compiles the pragma
-    // (exec, not db.pragma: a quarter of the cost, and this runs on every flush).
-    db.exec('PRAGMA busy_timeout = 0');
-    try {
-      begin.run();
-      return true;
-    } catch (e) {
-      if (isBusy(e)) return false;
-      throw fromSQLiteError(e);
-    } finally {
-      db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
-    }
-  };
+  const tryBegin = getTryBegin(db, () => begin.run(), busyTimeoutMs);
 
   /**
    * Returns one outcome per append; throws (failing them all) only when the transaction itself

@@ -26,6 +26,11 @@ export const SQLITE_SCHEMA_VERSION = MIGRATIONS.length;
  * Brings the file to the current schema. Safe to run from several processes at once: the
  * check and the changes happen under one write lock (BEGIN IMMEDIATE), so exactly one applies each step.
  */
+const storedVersion = (db: Database): number => {
+  const row: unknown = db.prepare('SELECT coalesce(max(version), 0) AS version FROM schema_version').get();
+  return typeof row === 'object' && row !== null && 'version' in row ? Number(row.version) : 0;
+};
+
 export const migrateSQLiteSchema = (db: Database) => {
   db.exec(
     `CREATE TABLE IF NOT EXISTS schema_version (
@@ -33,10 +38,13 @@ export const migrateSQLiteSchema = (db: Database) => {
        applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
      )`,
   );
+  // Most starts find the schema current: they read it without the write lock, which busy
+  // writers in other processes may hold nearly all the time (SQLite's busy handler is not fair,
+  // and a start waiting for it could time out).
+  if (storedVersion(db) === SQLITE_SCHEMA_VERSION) return;
   db.exec('BEGIN IMMEDIATE');
   try {
-    const row: unknown = db.prepare('SELECT coalesce(max(version), 0) AS version FROM schema_version').get();
-    const current = typeof row === 'object' && row !== null && 'version' in row ? Number(row.version) : 0;
+    const current = storedVersion(db);
     if (current > SQLITE_SCHEMA_VERSION) {
       throw storeUnavailable(
         'sqlite',

@@ -1,4 +1,6 @@
+import type Database from 'better-sqlite3';
 import { storeUnavailable } from '../../../ports/storeErrors';
+import { fromSQLiteError, isBusy } from './sqliteErrors';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -21,3 +23,26 @@ export const waitForWriteLock = async (tryBegin: () => boolean, timeoutMs: numbe
     await sleep(pause);
   }
 };
+
+/**
+ * Takes the write lock (`begin` runs BEGIN IMMEDIATE) if it is free right now, without SQLite's
+ * busy handler: that handler sleeps inside the call, and with it the whole process. Returns
+ * false when another connection holds the lock, or while this connection is inside another
+ * caller's transaction (it shares the file's connection with the event store's group commit).
+ */
+export const getTryBegin =
+  (db: Database.Database, begin: () => unknown, busyTimeoutMs: number) => (): boolean => {
+    if (db.inTransaction) return false;
+    // Not a prepared statement: SQLite applies busy_timeout when it compiles the pragma
+    // (exec, not db.pragma: a quarter of the cost, and this runs on every flush).
+    db.exec('PRAGMA busy_timeout = 0');
+    try {
+      begin();
+      return true;
+    } catch (e) {
+      if (isBusy(e)) return false;
+      throw fromSQLiteError(e);
+    } finally {
+      db.exec(`PRAGMA busy_timeout = ${Math.trunc(busyTimeoutMs)}`);
+    }
+  };
