@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getSQLiteReadModels } from '../../../src/adapters/readModels/sqliteReadModels';
-import type { TableSpec } from '../../../src/ports/readModelStore';
+import type { ReadModelStore, ReadModelTransaction, TableSpec } from '../../../src/ports/readModelStore';
 
 const spec: TableSpec = { name: 'things', columns: [], indexes: [], values: () => ({}) };
 
@@ -57,19 +57,29 @@ describe('SQLite read-model transactions that need not be durable (catch-up and 
     expect(await store.get('things', 'a')).toBeUndefined();
   });
 
-  it("wait for another connection's write lock on timers, at the connection's own level meanwhile", async () => {
-    db.pragma('busy_timeout = 5000');
+  /** Read models on `db` (busy timeout `busyTimeoutMs`) while another connection holds the write lock. */
+  const whileAnotherHoldsTheLock = async (
+    busyTimeoutMs: number,
+    work: (store: ReadModelStore, other: Database.Database) => Promise<void>,
+  ) => {
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     const { store } = getSQLiteReadModels(db);
     await store.prepare([spec]);
     const other = new Database(db.name);
     try {
       other.exec('BEGIN IMMEDIATE');
-      const committing = store.transaction(
-        async (tx) => {
-          await tx.write(spec, new Map([['a', { doc: { n: 1 }, revision: 0n }]]));
-        },
-        { durable: false },
-      );
+      await work(store, other);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  };
+  const writeA = (tx: ReadModelTransaction) =>
+    tx.write(spec, new Map([['a', { doc: { n: 1 }, revision: 0n }]]));
+
+  it("wait for another connection's write lock on timers, at the connection's own level meanwhile", () =>
+    whileAnotherHoldsTheLock(5000, async (store, other) => {
+      const committing = store.transaction(writeA, { durable: false });
       // SQLite's busy handler would sleep inside the call: no timer could fire while it waited.
       const levels: unknown[] = [];
       for (let i = 0; i < 5; i++) {
@@ -82,32 +92,15 @@ describe('SQLite read-model transactions that need not be durable (catch-up and 
       await committing;
       expect(await store.get('things', 'a')).toEqual({ n: 1 });
       expect(level()).toBe(2);
-    } finally {
-      if (other.inTransaction) other.exec('ROLLBACK');
-      other.close();
-    }
-  });
+    }));
 
-  it('report store_unavailable when the lock stays busy past the busy timeout, and commit nothing', async () => {
-    db.pragma('busy_timeout = 50');
-    const { store } = getSQLiteReadModels(db);
-    await store.prepare([spec]);
-    const other = new Database(db.name);
-    try {
-      other.exec('BEGIN IMMEDIATE');
-      await expect(
-        store.transaction(async (tx) => {
-          await tx.write(spec, new Map([['a', { doc: { n: 1 }, revision: 0n }]]));
-        }),
-      ).rejects.toMatchObject({ code: 'store_unavailable' });
+  it('report store_unavailable when the lock stays busy past the busy timeout, and commit nothing', () =>
+    whileAnotherHoldsTheLock(50, async (store, other) => {
+      await expect(store.transaction(writeA)).rejects.toMatchObject({ code: 'store_unavailable' });
       other.exec('ROLLBACK');
       expect(await store.get('things', 'a')).toBeUndefined();
       expect(level()).toBe(2);
-    } finally {
-      if (other.inTransaction) other.exec('ROLLBACK');
-      other.close();
-    }
-  });
+    }));
 
   it('are durable unless asked otherwise', async () => {
     const { store } = getSQLiteReadModels(db);
