@@ -181,6 +181,11 @@ export type TransactionOptions = {
 export interface ReadModelStore {
   /** Creates the tables (idempotent). */
   prepare(tables: readonly TableSpec[]): Promise<void>;
+  /**
+   * Runs `work` in one transaction. `work` may run more than once: a store whose transactions
+   * can deadlock (PostgreSQL) runs it again on a fresh transaction, so it must not act outside
+   * `tx` (what it returns is from the run that committed).
+   */
   transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   checkpoint(table: string): Promise<Checkpoint | undefined>;
   /**

@@ -15,6 +15,8 @@ import { isDeadlock } from '../store/postgres/postgresErrors';
 
 /** One round trip: a transaction whose commit does not wait for its WAL to reach the disk. */
 const NON_DURABLE_BEGIN = 'BEGIN; SET LOCAL synchronous_commit = off';
+// Deadlocks are rare and each costs PostgreSQL's deadlock_timeout (1 s) to find.
+const MAX_DEADLOCK_TRIES = 5;
 
 type Queryable = Pick<PoolClient, 'query'>;
 
@@ -58,6 +60,21 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       throw e;
     } finally {
       client.release();
+    }
+  };
+
+  /**
+   * A deadlock undoes the whole transaction, and PostgreSQL picks a side at random: `attempt`
+   * runs again on a fresh one (transaction work is re-runnable, see ReadModelStore.transaction).
+   * Inline writers and a rebuild's last pass write the same rows in batches of their own.
+   */
+  const retryingDeadlocks = async <T>(attempt: () => Promise<T>): Promise<T> => {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (e) {
+        if (!isDeadlock(e) || tries >= MAX_DEADLOCK_TRIES) throw e;
+      }
     }
   };
 
@@ -220,10 +237,12 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         }
       }),
     transaction: (work, options) =>
-      // Not durable: the commit returns before its WAL is flushed; a crash may lose it whole.
-      inTransaction(
-        (client) => work(transactionOn(client)),
-        options?.durable === false ? NON_DURABLE_BEGIN : 'BEGIN',
+      retryingDeadlocks(() =>
+        // Not durable: the commit returns before its WAL is flushed; a crash may lose it whole.
+        inTransaction(
+          (client) => work(transactionOn(client)),
+          options?.durable === false ? NON_DURABLE_BEGIN : 'BEGIN',
+        ),
       ),
     checkpoint: (name) => readCheckpoint(pool, name),
     /**
@@ -254,18 +273,9 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
      * wait for the writers in flight and hold new ones back until the commit (readers pass): a
      * DELETE meeting their row locks one by one, in another order than theirs, can deadlock.
      * They are taken in the order given, the one writers take them in (the registry's); should
-     * a writer still deadlock with it, the clear starts again.
+     * a writer still deadlock with it, the clear starts again (`retryingDeadlocks`).
      */
-    clear: async (names) => {
-      for (let tries = 1; ; tries++) {
-        try {
-          await clearOnce(names);
-          return;
-        } catch (e) {
-          if (!isDeadlock(e) || tries >= 5) throw e;
-        }
-      }
-    },
+    clear: (names) => retryingDeadlocks(() => clearOnce(names)),
     get: async <D>(name: string, key: string) => {
       const result = await pool.query<{ doc: D | null }>(`SELECT doc FROM ${table(name)} WHERE "key" = $1`, [
         key,
