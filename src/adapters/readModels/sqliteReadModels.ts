@@ -232,6 +232,7 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
           if (level !== undefined) db.pragma(`synchronous = ${Number(value)}`);
         };
         await waitForWriteLock(() => {
+          if (db.inTransaction) return false;
           setLevel(SYNCHRONOUS_NORMAL);
           const begun = tryBeginImmediate();
           if (!begun) setLevel(level);
