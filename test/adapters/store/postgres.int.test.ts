@@ -14,6 +14,7 @@ import {
 import {
   migratePostgresSchema,
   POSTGRES_SCHEMA_VERSION,
+  raisePositionBase,
 } from '../../../src/adapters/store/postgres/postgresSchema';
 import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
 
@@ -240,6 +241,28 @@ describeWithPostgres('postgres store', (connectionString) => {
       writing = false;
       await appending;
       await Promise.all(writers.map((store) => store.close()));
+    }
+  });
+
+  it('leaves the position base alone in a transaction whose id is older than appends it sees', async () => {
+    // The same regression, made certain: this transaction takes its id before another store's
+    // append commits, then checks the base with a snapshot that sees that append. Its own id
+    // is behind the append's position, yet nothing was restored: the base must stay 0.
+    const schema = schemas.make();
+    const store = open(schema);
+    const client = await admin.connect();
+    try {
+      await store.ensureSchema();
+      await client.query('BEGIN');
+      await client.query('SELECT pg_current_xact_id()');
+      await store.appendToStream('task-1', someEvents(3), { expectedRevision: 'no_stream' });
+      await raisePositionBase(client, schema);
+      const { rows } = await client.query(`SELECT base::text AS base FROM "${schema}".position_base`);
+      await client.query('COMMIT');
+      expect(rows).toEqual([{ base: '0' }]);
+    } finally {
+      client.release();
+      await store.close();
     }
   });
 

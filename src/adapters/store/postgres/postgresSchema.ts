@@ -92,7 +92,7 @@ export const POSTGRES_SCHEMA_VERSION = 2;
  * evaluate `pg_current_xact_id()` before the snapshot is taken; that raised the base of one
  * store while its neighbours appended, and its positions ran into theirs.
  */
-const raisePositionBase = async (client: PoolClient, schema: string) => {
+export const raisePositionBase = async (client: PoolClient, schema: string) => {
   const { rows } = await client.query(
     `SELECT (SELECT coalesce(max(position), 0) FROM "${schema}".events)::text AS last,
             pg_snapshot_xmax(pg_current_snapshot())::text AS next_xid`,
