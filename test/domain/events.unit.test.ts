@@ -80,6 +80,14 @@ describe('decoding events read back from a store', () => {
     expect(error.message).toMatch(new RegExp(`at data(\\.\\d+)*\\.${field.replace(/\./g, '\\.')}:`));
   });
 
+  it('refuses a metric field named after a member of Object.prototype', () => {
+    const metric = JSON.parse(
+      '{"metric": "loss", "variant": "v", "iteration": 1, "value": 1, "constructor": "x"}',
+    ) as unknown;
+    const error = failureOf(() => decodeStoredEvent(stored('MetricsReported', { metrics: [metric] })));
+    expect(error.message).toMatch(/at data(\.\d+)*\.metrics\.0\.constructor: unknown field/);
+  });
+
   it('refuses bad metadata and an unknown type', () => {
     expect(
       failureOf(() => decodeStoredEvent(stored('TaskPinged', {}, { ...metadata, at: 1 }))).message,

@@ -20,6 +20,28 @@ describe('bad input never appends', () => {
       'percentage',
     ],
     ['an unknown field', 'enqueue', { id: 'a', queeu: 'gpu' }, 'invalid_request', 'queeu'],
+    // Named after members of Object.prototype, which a lookup with `in` would take as known.
+    [
+      'an unknown field named constructor',
+      'enqueue',
+      { id: 'a', constructor: 'x' },
+      'invalid_request',
+      'constructor',
+    ],
+    [
+      'an unknown field named toString',
+      'create',
+      { name: 'x', type: 'training', toString: 1 },
+      'invalid_request',
+      'toString',
+    ],
+    [
+      'an unknown field named __proto__ (as JSON gives it)',
+      'enqueue',
+      JSON.parse('{"id": "a", "__proto__": {"queue": "gpu"}}') as unknown,
+      'invalid_request',
+      '__proto__',
+    ],
     ['a bad task type', 'create', { name: 'x', type: 'cooking' }, 'invalid_request', 'type'],
     [
       'a bad nested field',
