@@ -147,16 +147,14 @@ const reset = (task: Draft, data: EventData<'TaskReset'>, m: EventMetadata): Tas
       };
 };
 
-const whenLive = (state: TaskState, apply: (task: Task) => TaskState): TaskState =>
-  state.kind === 'live' ? apply(state.task) : state;
-
 const live = (task: Task): TaskState => ({ kind: 'live', task });
 
-/**
- * Folds one recorded event into a task. Plain code, no machine: each event already says what
- * happened, so replaying a history never re-decides it.
- */
-export const evolve = (state: TaskState, event: TaskEventEnvelope): TaskState => {
+/** How a fold gets the task it changes in place: a copy, or the task itself when only the caller holds it. */
+type DraftOf = (task: Task) => Draft;
+const copied: DraftOf = (task) => ({ ...task });
+const itself: DraftOf = (task) => task;
+
+const evolveWith = (state: TaskState, event: TaskEventEnvelope, draftOf: DraftOf): TaskState => {
   const m = event.metadata;
   switch (event.type) {
     case 'TaskCreated':
@@ -164,9 +162,25 @@ export const evolve = (state: TaskState, event: TaskEventEnvelope): TaskState =>
     case 'TaskDeleted':
       return state.kind === 'live' ? { kind: 'deleted', task: touched(state.task, m) } : state;
     default:
-      return whenLive(state, (task) => live(evolveLive({ ...task }, event, m)));
+      return state.kind === 'live' ? live(evolveLive(draftOf(state.task), event, m)) : state;
   }
 };
+
+/**
+ * Folds one recorded event into a task. Plain code, no machine: each event already says what
+ * happened, so replaying a history never re-decides it.
+ */
+export const evolve = (state: TaskState, event: TaskEventEnvelope): TaskState =>
+  evolveWith(state, event, copied);
+
+/**
+ * `evolve` for a task that only the caller holds, such as the one its fold of the previous
+ * event returned: changed in place rather than copied first, which is most of what folding a
+ * long history costs. Its nested objects and arrays are still replaced, never changed, so
+ * whatever shares them is left as it was.
+ */
+export const evolveOwned = (state: TaskState, event: TaskEventEnvelope): TaskState =>
+  evolveWith(state, event, itself);
 
 /** The next task after `event`: mostly `task` itself, changed in place (see Draft). */
 const evolveLive = (task: Draft, event: TaskEventEnvelope, m: EventMetadata): Task => {
@@ -303,9 +317,24 @@ const withArtifacts = (
   };
 };
 
+/**
+ * `evolve` for one fold, which starts from a state others may hold: the first event that
+ * changes the state copies its task, and the events after it change that copy in place. (A
+ * state `evolve` returns other than the one it was given always holds a task of its own.)
+ */
+export const foldingEvolve = (): ((state: TaskState, event: TaskEventEnvelope) => TaskState) => {
+  let owned = false;
+  return (state, event) => {
+    const next = owned ? evolveOwned(state, event) : evolve(state, event);
+    owned ||= next !== state;
+    return next;
+  };
+};
+
 /** Folds a whole history. */
 export const fold = (events: Iterable<TaskEventEnvelope>, from: TaskState = initialState): TaskState => {
+  const step = foldingEvolve();
   let state = from;
-  for (const event of events) state = evolve(state, event);
+  for (const event of events) state = step(state, event);
   return state;
 };

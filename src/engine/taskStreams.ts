@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent } from '../ports/eventStore';
 import { decodeStoredEvent, type TaskEventEnvelope } from '../domain/events';
-import { evolve } from '../domain/evolve';
+import { foldingEvolve } from '../domain/evolve';
 import { initialState, TaskState } from '../domain/taskState';
 import { streamNameOf } from '../domain/task';
 import { GENESIS_HASH } from './hashChain';
@@ -43,6 +43,7 @@ export type PlacedEvent = {
 export const advanceWith = (loaded: LoadedTask, events: readonly PlacedEvent[]): LoadedTask => {
   let { state, revision, lastPosition, lastHash } = loaded;
   const recentCommands = new Map(loaded.recentCommands);
+  const evolve = foldingEvolve();
   for (const placed of events) {
     const { event } = placed;
     state = evolve(state, event);

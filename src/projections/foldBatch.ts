@@ -14,34 +14,46 @@ export const keysFor = <D>(projection: Projection<D>, events: readonly Projected
   return [...keys];
 };
 
-type Folding<D> = { doc: D | undefined; revision: bigint };
+/** A row being folded; `owned` once its document is one this fold made (see Projection.evolveOwned). */
+type Folding<D> = { doc: D | undefined; revision: bigint; owned: boolean };
+
+const step = <D>(projection: Projection<D>, folding: Folding<D>, event: ProjectedEvent): void => {
+  const { doc } = folding;
+  const next =
+    folding.owned && doc !== undefined && projection.evolveOwned !== undefined
+      ? projection.evolveOwned(doc, event)
+      : projection.evolve(doc, event);
+  folding.owned = next !== undefined && (folding.owned || next !== doc);
+  folding.doc = next;
+  folding.revision = event.revision;
+};
 
 /**
- * Folds a batch into the rows it touches. Pure: rows in, changed rows out. An event at or before
- * a row's revision was already folded into it (a batch re-applied after a crash between rows and
- * checkpoint, or seen both inline and by a catch-up) and is skipped.
+ * Folds a batch into the rows it touches. Pure: rows in, changed rows out (the rows given are
+ * never changed). An event at or before a row's revision was already folded into it (a batch
+ * re-applied after a crash between rows and checkpoint, or seen both inline and by a catch-up)
+ * and is skipped.
  */
 export const foldBatch = <D>(
   projection: Projection<D>,
   rows: ReadonlyMap<string, Row<D>>,
   events: readonly ProjectedEvent[],
 ): Map<string, Row<D>> => {
-  // A changed row is this function's own object, moved on in place by each later event of its task.
   const changed = new Map<string, Folding<D>>();
   for (const event of events) {
     if (!projection.handles.has(event.type)) continue;
-    const folding = changed.get(event.taskId);
-    if (folding !== undefined) {
+    let folding = changed.get(event.taskId);
+    if (folding === undefined) {
+      const row = rows.get(event.taskId);
+      folding = { doc: row?.doc, revision: row?.revision ?? -1n, owned: false };
       if (event.revision <= folding.revision) continue;
-      folding.doc = projection.evolve(folding.doc, event);
-      folding.revision = event.revision;
-      continue;
-    }
-    const row = rows.get(event.taskId);
-    if (row !== undefined && event.revision <= row.revision) continue;
-    changed.set(event.taskId, { doc: projection.evolve(row?.doc, event), revision: event.revision });
+      changed.set(event.taskId, folding);
+    } else if (event.revision <= folding.revision) continue;
+    step(projection, folding, event);
   }
-  return changed;
+  const rowsOut = new Map<string, Row<D>>();
+  for (const [taskId, { doc, revision }] of changed) rowsOut.set(taskId, { doc, revision });
+  return rowsOut;
 };
 
 /**

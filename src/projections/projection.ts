@@ -30,6 +30,12 @@ export type Projection<D> = {
   readonly handles: ReadonlySet<TaskEventType>;
   /** undefined: the document does not exist (yet, or any more). */
   readonly evolve: (doc: D | undefined, event: ProjectedEvent) => D | undefined;
+  /**
+   * The same fold for a document only the caller holds, which it may change in place: a fold
+   * passes here what `evolve` (or this) returned for the task's previous event. For this to
+   * be sound, `evolve` returns either the document it was given or one nobody else holds.
+   */
+  readonly evolveOwned?: (doc: D, event: ProjectedEvent) => D | undefined;
   readonly columns: Readonly<Record<string, Column<D>>>;
 };
 

@@ -1,5 +1,5 @@
 import type { Task } from '../domain/task';
-import { evolve } from '../domain/evolve';
+import { evolve, evolveOwned } from '../domain/evolve';
 import { taskEventTypes } from '../domain/events';
 import { projection } from './projection';
 
@@ -16,6 +16,10 @@ export const taskIndex = projection<Task>({
   handles: new Set(taskEventTypes),
   evolve: (doc, event) => {
     const next = evolve(doc === undefined ? { kind: 'absent' } : { kind: 'live', task: doc }, event);
+    return next.kind === 'live' ? next.task : undefined;
+  },
+  evolveOwned: (doc, event) => {
+    const next = evolveOwned({ kind: 'live', task: doc }, event);
     return next.kind === 'live' ? next.task : undefined;
   },
   // The fields `list` filters and sorts by. Absent values sort first as '' or -1.

@@ -1,35 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { evolve } from '../../src/domain/evolve';
-import { decodeStoredEvent, TaskEventEnvelope } from '../../src/domain/events';
+import { evolve, evolveOwned, fold } from '../../src/domain/evolve';
 import { initialState, TaskState } from '../../src/domain/taskState';
-import { parseExportLine } from '../../src/engine/audit/exportedEvent';
+import { deepFreeze, recordedStreams } from '../fixtures/recordedHistories';
 
-/** Every recorded history (test/fixtures/histories): between them, every event type. */
-const histories = () => {
-  const folder = join(__dirname, '../fixtures/histories');
-  const byStream = new Map<string, TaskEventEnvelope[]>();
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.jsonl'))) {
-    readFileSync(join(folder, file), 'utf8')
-      .split('\n')
-      .filter((l) => l !== '')
-      .forEach((text, i) => {
-        const line = parseExportLine(text, i + 1);
-        const event = decodeStoredEvent({ ...line, streamName: line.stream, position: line.position ?? 0n });
-        const key = `${file}:${line.stream}`;
-        byStream.set(key, [...(byStream.get(key) ?? []), event]);
-      });
-  }
-  return [...byStream.values()];
-};
-
-const deepFreeze = <T>(value: T): T => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const inner of Object.values(value)) deepFreeze(inner);
-  }
-  return value;
-};
+const histories = () => recordedStreams().map((s) => s.events);
 
 describe('evolve', () => {
   it('never changes the state it is given: each event works on its own copy', () => {
@@ -44,6 +17,32 @@ describe('evolve', () => {
         // Writing to a frozen object throws here (modules run in strict mode).
         state = evolve(given, event);
         expect(JSON.stringify(given)).toBe(before);
+      }
+    }
+  });
+
+  it('in place (evolveOwned) changes the task it is given, never what that task shares', () => {
+    for (const events of histories()) {
+      let state: TaskState = initialState;
+      for (const event of events) {
+        const expected = JSON.stringify(evolve(state, event));
+        // A task of its own, whose nested values are frozen: they are shared with the state before.
+        const own: TaskState = state.kind === 'absent' ? state : { ...state, task: { ...state.task } };
+        if (own.kind !== 'absent') for (const inner of Object.values(own.task)) deepFreeze(inner);
+        state = evolveOwned(own, event);
+        expect(JSON.stringify(state)).toBe(expected);
+      }
+    }
+  });
+
+  it('folds a history to what evolve gives event by event, leaving the state it starts from alone', () => {
+    for (const events of histories()) {
+      const stepwise = events.map((_, n) => events.slice(0, n + 1).reduce(evolve, initialState));
+      for (let cut = 0; cut < events.length; cut++) {
+        const from = deepFreeze(stepwise[cut] as TaskState);
+        const before = JSON.stringify(from);
+        expect(JSON.stringify(fold(events.slice(cut + 1), from))).toBe(JSON.stringify(stepwise.at(-1)));
+        expect(JSON.stringify(from)).toBe(before);
       }
     }
   });

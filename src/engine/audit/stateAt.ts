@@ -2,7 +2,7 @@ import { isLeft } from 'fp-ts/Either';
 import type { EventStore, ReadStreamOptions } from '../../ports/eventStore';
 import { strictObject, decodeWith } from '../../domain/decode';
 import { TaskledgerError, invalidRequest, notFound } from '../../domain/errors';
-import { evolve } from '../../domain/evolve';
+import { foldingEvolve } from '../../domain/evolve';
 import { initialState, TaskState } from '../../domain/taskState';
 import { streamNameOf, Task } from '../../domain/task';
 import { decodeRecorded } from '../taskStreams';
@@ -44,6 +44,7 @@ const documentOf = (id: string, state: TaskState, when: string): Task => {
 export const stateAt = async (store: EventStore, id: string, input: StateAtQuery): Promise<Task> => {
   const query = parse(input);
   const options: ReadStreamOptions = 'revision' in query ? { toRevision: query.revision } : {};
+  const evolve = foldingEvolve();
   let state: TaskState = initialState;
   let last: bigint | undefined;
   for await (const recorded of store.readStream(streamNameOf(id), options)) {
