@@ -94,6 +94,14 @@ export interface ReadModelTransaction {
    * it is. How an engine moves checkpoints that its inline writers do not (PostgreSQL).
    */
   advanceCheckpoints(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void>;
+  /**
+   * Optional: locks these checkpoints for the rest of the transaction, before it touches any
+   * row. Where inline appends commit beside it (PostgreSQL), each holds the checkpoints it read
+   * until it commits: a transaction that moves them waits for those appends, and an append
+   * that starts meanwhile waits and then reads what it wrote. Locked first, in one order, so
+   * neither ever holds a row the other waits for.
+   */
+  lockCheckpoints?(tables: readonly string[]): Promise<void>;
 }
 
 export type TableWrite = { readonly table: TableSpec; readonly rows: ReadonlyMap<string, Row<unknown>> };
@@ -189,11 +197,20 @@ export interface ReadModelStore {
   transaction<T>(work: (tx: ReadModelTransaction) => Promise<T>, options?: TransactionOptions): Promise<T>;
   checkpoint(table: string): Promise<Checkpoint | undefined>;
   /**
-   * Drops every row and the checkpoint of each table, all in one transaction: the start of a
-   * rebuild. An inline writer sees either all of them as they were or none (no checkpoint: not
-   * folded inline), so it never folds onto rows another table's checkpoint says are there.
+   * Several tables' checkpoints as of one moment (one read): a clear, or any transaction that
+   * moves them, lands before all of them or after all. Read one by one, an engine starting
+   * beside a rebuild could see some tables as they were and others as the rebuild left them,
+   * and rebuild only some.
    */
-  clear(tables: readonly string[]): Promise<void>;
+  checkpoints(tables: readonly string[]): Promise<Map<string, Checkpoint>>;
+  /**
+   * Drops every row of each table and leaves its checkpoint at `mark` (a rebuild's REBUILDING),
+   * all in one transaction. An inline writer sees either all of them as they were or all
+   * marked, so it never folds onto rows another table's checkpoint says are there; and no
+   * reader ever sees the tables empty and unmarked, which an engine starting meanwhile would
+   * take for new read models and fold as current while the rebuild refills them.
+   */
+  clear(tables: readonly string[], mark: Checkpoint): Promise<void>;
   /**
    * Optional: `work` refills `tables` from empty (a rebuild), and the store may trade what only
    * live traffic needs for throughput meanwhile — SQLite commits the batches from a second

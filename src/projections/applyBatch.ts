@@ -96,6 +96,8 @@ export const applyBatch = async (
   readMissing: ReadMissing,
   { checkpoint, mostlyFolded = false }: BatchOptions = {},
 ): Promise<void> => {
+  // Before any row: inline appends hold the checkpoints first too (see lockCheckpoints).
+  if (checkpoint !== undefined) await tx.lockCheckpoints?.(targets.map((p) => p.name));
   const pending = mostlyFolded ? await unfoldedEvents(tx, targets, events) : events;
   if (pending.length > 0) await foldInto(tx, targets, pending, readMissing);
   if (checkpoint !== undefined) {

@@ -94,13 +94,11 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   let waiters = 0;
   let hurryFollower: (() => void) | undefined;
 
-  const checkpointsOf = async (targets: readonly AnyProjection[]) =>
-    Promise.all(
-      targets.map(async (projection) => ({
-        projection,
-        checkpoint: await readModels.checkpoint(projection.name),
-      })),
-    );
+  /** Read together: a rebuild's clear lands before all of them or after all (see ReadModelStore). */
+  const checkpointsOf = async (targets: readonly AnyProjection[]) => {
+    const found = await readModels.checkpoints(targets.map((p) => p.name));
+    return targets.map((projection) => ({ projection, checkpoint: found.get(projection.name) }));
+  };
 
   /**
    * One batch, one read-model transaction: rows and checkpoints move together. `durable: false`
@@ -217,16 +215,21 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   ) => {
     const index = projections.find((p) => p.name === taskIndex.name);
     const targets = index === undefined || requested.includes(index) ? requested : [index, ...requested];
-    await readModels.clear(targets.map((p) => p.name));
     await readModels.prepare(targets.map(tableOf));
-    await readModels.transaction((tx) =>
-      tx.setCheckpoints(new Map(targets.map((p) => [p.name, { version: REBUILDING, position: 0n }]))),
+    // Marked in the clear's own transaction: never empty and unmarked, which a start would take for new.
+    await readModels.clear(
+      targets.map((p) => p.name),
+      { version: REBUILDING, position: 0n },
     );
     // Waiting for the head first makes every event committed before the rebuild readable to it
     // (PostgreSQL only reads positions no writer in flight can still fill in).
     await headPosition(store);
     const refill = () => catchUp(targets, onProgress, { versionOf: rebuildingVersion, after: 0n });
     const first = await (readModels.bulkRefill?.(targets.map(tableOf), refill) ?? refill());
+    // Where appends commit beside it (PostgreSQL), this write waits for every one that read
+    // REBUILDING: each holds the checkpoints until it commits (ReadModelTransaction
+    // .lockCheckpoints). So the last pass below sees the events they skipped, and the appends
+    // after it read settling and fold their own.
     await readModels.transaction((tx) =>
       tx.setCheckpoints(
         new Map(targets.map((p) => [p.name, { version: settling(p.version), position: first.position }])),

@@ -52,9 +52,9 @@ const hookedReadModels = (
   let cleared = 0;
   const store: ReadModelStore = {
     ...inner,
-    clear: async (tables) => {
+    clear: async (tables, mark) => {
       cleared++;
-      await inner.clear(tables);
+      await inner.clear(tables, mark);
     },
     bulkRefill: async (tables, work) => {
       const result = await (inner.bulkRefill?.(tables, work) ?? work());
@@ -98,6 +98,27 @@ const appendWhileRebuilding = (engine: Engine) => async () => {
   await engine.started({ id: 'a' });
   await engine.create({ id: 'c', name: 'c', type: 'training' });
 };
+
+describe('projection runner, the start of a rebuild (the clear)', () => {
+  it('never leaves its tables empty and unmarked: they are REBUILDING the moment their rows are gone', async () => {
+    // Unmarked and empty, they look new: an engine starting then would fold them as current
+    // while the rebuild refills them (a PostgreSQL stress run lost rows of four tasks so).
+    const { storage, engine } = await history();
+    const inner = storage.readModels;
+    const seen: Map<string, Checkpoint>[] = [];
+    const readModels: ReadModelStore = {
+      ...inner,
+      clear: async (tables, mark) => {
+        await inner.clear(tables, mark);
+        seen.push(await inner.checkpoints(tables));
+      },
+    };
+    await getProjectionRunner({ store: storage.store, readModels }).rebuild();
+    expect(seen).toEqual([new Map(projections.map((p) => [p.name, { version: REBUILDING, position: 0n }]))]);
+    expect(await snapshot(inner)).toEqual(await foldedAfresh(storage.store));
+    await engine.close();
+  });
+});
 
 describe('projection runner, the end of a rebuild (settling)', () => {
   it('folds what inline writers skipped while it refilled, though a checkpoint mover runs as it settles', async () => {

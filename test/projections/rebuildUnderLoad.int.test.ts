@@ -95,9 +95,9 @@ describeWithPostgres('rebuilds while inline writers append and move checkpoints 
       let clears = 0;
       const counted = (readModels: ReadModelStore): ReadModelStore => ({
         ...readModels,
-        clear: async (tables) => {
+        clear: async (tables, mark) => {
           clears++;
-          await readModels.clear(tables);
+          await readModels.clear(tables, mark);
         },
         ...(locking ? {} : { exclusively: undefined }),
       });

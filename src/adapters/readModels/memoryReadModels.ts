@@ -93,10 +93,18 @@ export const getMemoryReadModels = (): MemoryReadModels => {
     prepare: async () => undefined,
     transaction,
     checkpoint: async (name) => checkpoints.get(name),
-    clear: async (names) => {
+    checkpoints: async (names) => {
+      const found = new Map<string, Checkpoint>();
+      for (const name of names) {
+        const checkpoint = checkpoints.get(name);
+        if (checkpoint !== undefined) found.set(name, checkpoint);
+      }
+      return found;
+    },
+    clear: async (names, mark) => {
       for (const name of names) {
         tables.delete(name);
-        checkpoints.delete(name);
+        checkpoints.set(name, mark);
       }
     },
     get: async <D>(name: string, key: string) => structuredClone(table(name).get(key)?.doc) as D | undefined,

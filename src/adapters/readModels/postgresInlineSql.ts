@@ -1,4 +1,4 @@
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { Row } from '../../ports/readModelStore';
 import { getUpsertCtes, postgresTable } from './postgresRowSql';
 import { identifier } from './sqlDialect';
@@ -41,9 +41,25 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
   };
 
   /**
+   * An append's hold on the checkpoints it is about to read, until it commits: a rebuild's
+   * settling (after which it folds what appends skipped while it refilled) waits for every
+   * append that read REBUILDING to commit, and so sees its events; an append that starts
+   * meanwhile waits, then reads settling and folds its events itself. (Read without it, an
+   * append in flight across the settling could skip its events and commit them after the
+   * rebuild's last pass: lost from the read models.)
+   */
+  const shareCheckpoints = async (client: Pick<PoolClient, 'query'>, names: readonly string[]) => {
+    await client.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR SHARE`, [
+      [...names],
+    ]);
+  };
+
+  /**
    * True when exactly `folding` of `projections` have a checkpoint at a version whose rows inline
    * writers fold (their code version, or settling after a rebuild): the tables the plan writes
-   * are the ones an inline writer must write, no more, no fewer.
+   * are the ones an inline writer must write, no more, no fewer. Read `FOR SHARE`, as
+   * shareCheckpoints: held until the statement commits, and the newest committed versions
+   * (a checkpoint moved since the statement began is read as moved).
    */
   const guard = (
     projections: readonly { name: string; version: number }[],
@@ -54,7 +70,8 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
     const found = `coalesce(array_agg(c.name), '{}')`;
     return {
       sql: `(SELECT ${found} @> ${expected}::text[] AND ${found} <@ ${expected}::text[]
-        FROM ${checkpointTable} c
+        FROM (SELECT name, version FROM ${checkpointTable} WHERE name = ANY(${names}::text[])
+              ORDER BY name FOR SHARE) AS c
           JOIN unnest(${names}::text[], ${versions}::int[], ${settlingVersions}::int[]) AS p(name, version, settling)
           ON p.name = c.name AND c.version IN (p.version, p.settling))`,
       params: [
@@ -68,7 +85,7 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
 
   const writes = getUpsertCtes(schema);
 
-  return { read, guard, writes };
+  return { read, guard, writes, shareCheckpoints };
 };
 
 export type PostgresInlineSql = ReturnType<typeof getPostgresInlineSql>;

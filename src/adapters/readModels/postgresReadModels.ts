@@ -79,7 +79,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
   };
 
   /** See `clear`: every table's rows and checkpoint in one transaction. */
-  const clearOnce = (names: readonly string[]) =>
+  const clearOnce = (names: readonly string[], mark: Checkpoint) =>
     inTransaction(async (client) => {
       const found = await client.query<{ name: string }>(
         `SELECT name FROM unnest($1::text[]) AS t(name) WHERE to_regclass(name) IS NOT NULL`,
@@ -88,10 +88,20 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       // A table never created has nothing to clear.
       const existing = new Set(found.rows.map((r) => r.name));
       const tables = names.map(table).filter((t) => existing.has(t));
+      // The checkpoints first, as every transaction takes them (see lockCheckpoints).
+      if (existing.has(checkpointTable))
+        await client.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR UPDATE`, [
+          [...names],
+        ]);
       if (tables.length > 0)
         await client.query(`LOCK TABLE ${tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
       if (existing.has(checkpointTable))
-        await client.query(`DELETE FROM ${checkpointTable} WHERE name = ANY($1)`, [names]);
+        await client.query(
+          `INSERT INTO ${checkpointTable} (name, version, position)
+           SELECT name, $2, $3 FROM unnest($1::text[]) AS t(name)
+           ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`,
+          [[...names].sort(), mark.version, mark.position.toString()],
+        );
       for (const t of tables) await client.query(`DELETE FROM ${t}`);
     });
 
@@ -179,6 +189,11 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       checkpoint: async (name) => (await checkpoints([name])).get(name),
       checkpoints,
       advanceCheckpoints,
+      lockCheckpoints: async (names) => {
+        await db.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR UPDATE`, [
+          [...names],
+        ]);
+      },
       load: async <D>(name: string, keys: readonly string[]) =>
         ((await loadMany([name], keys)).get(name) ?? new Map()) as Map<string, Row<D>>,
       loadMany,
@@ -245,6 +260,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         ),
       ),
     checkpoint: (name) => readCheckpoint(pool, name),
+    checkpoints: (names) => transactionOn(pool).checkpoints(names),
     /**
      * A session advisory lock on a connection of its own, keyed by schema and purpose: a
      * process that dies mid-work drops its connection, and the lock with it.
@@ -275,7 +291,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
      * They are taken in the order given, the one writers take them in (the registry's); should
      * a writer still deadlock with it, the clear starts again (`retryingDeadlocks`).
      */
-    clear: (names) => retryingDeadlocks(() => clearOnce(names)),
+    clear: (names, mark) => retryingDeadlocks(() => clearOnce(names, mark)),
     get: async <D>(name: string, key: string) => {
       const result = await pool.query<{ doc: D | null }>(`SELECT doc FROM ${table(name)} WHERE "key" = $1`, [
         key,

@@ -13,7 +13,7 @@ import { getTryBegin, waitForWriteLock } from '../store/sqlite/sqliteWriteLock';
 import { withLockFile } from './lockFile';
 import { buildRowQuery, identifier, sqliteDialect, tableName } from './sqlDialect';
 import { getSQLiteRowWriter } from './sqliteRowWriter';
-import { SET_CHECKPOINT_SQL } from './sqliteRowSql';
+import { MARK_CHECKPOINT_SQL, SET_CHECKPOINT_SQL } from './sqliteRowSql';
 import { getPendingRows, type PendingRows } from './pendingRows';
 import { getSQLiteBulkTransaction } from './sqliteBulkTransaction';
 import { startSQLiteBackgroundWriter, type SQLiteBackgroundWriter } from './sqliteBackgroundWriter';
@@ -263,10 +263,19 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
       ? {}
       : { exclusively: (purpose, work) => withLockFile(`${db.name}.${purpose}.lock`, work) }),
     // One transaction: another process's inline writer must never see a checkpoint without its rows.
-    clear: async (tables) => {
+    checkpoints: async (tables) => {
+      const all = sync.allCheckpoints();
+      return new Map(
+        tables.flatMap((table) => {
+          const checkpoint = all.get(table);
+          return checkpoint === undefined ? [] : [[table, checkpoint] as const];
+        }),
+      );
+    },
+    clear: async (tables, mark) => {
       db.transaction(() => {
         for (const table of tables) {
-          db.prepare(`DELETE FROM rm_checkpoints WHERE name = ?`).run(table);
+          statement(MARK_CHECKPOINT_SQL).run(table, mark.version, mark.position);
           // A table never created has nothing to clear.
           if (db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?`).get(`rm_${table}`))
             db.exec(`DELETE FROM ${tableName(table)}`);

@@ -1,6 +1,7 @@
 import { Pool } from 'pg';
 import type { ReadModelStore } from '../../ports/readModelStore';
 import { projectInline } from '../../projections/inlineProjections';
+import { projections } from '../../projections/registry';
 import { getPostgreSQLEventStore } from '../store/postgres/postgresEventStore';
 import type { PostgresInlineStatement } from '../store/postgres/postgresAppendStatement';
 import { getPostgresReadModels } from '../readModels/postgresReadModels';
@@ -26,6 +27,11 @@ export const postgresStorage = (connectionString: string, schema: string | undef
     },
     onAppended: async (client, events) => {
       if (inline.readModels === undefined) return;
+      // Held until the append commits: see shareCheckpoints.
+      await inline.readModels.inline.shareCheckpoints(
+        client,
+        projections.map((p) => p.name),
+      );
       await projectInline(
         inline.readModels.transactionOn(client),
         events,

@@ -94,7 +94,7 @@ export const describeSetCheckpoints = (label: string, open: () => Promise<ReadMo
       );
     });
 
-    it('clear drops the rows and checkpoints of the tables named, and no other', async () => {
+    it('clear drops the rows of the tables named and leaves their checkpoints at the mark, and touches no other', async () => {
       const store = await open();
       const specs = [tableOf(taskIndex), tableOf(executions)];
       await store.prepare(specs);
@@ -103,11 +103,32 @@ export const describeSetCheckpoints = (label: string, open: () => Promise<ReadMo
         for (const spec of specs) await tx.write(spec, new Map([['a', { doc, revision: 0n }]]));
         await tx.setCheckpoints(new Map(specs.map((spec) => [spec.name, { version: 1, position: 3n }])));
       });
-      await store.clear([taskIndex.name, 'never_prepared']);
+      const mark = { version: -1, position: 0n };
+      await store.clear([taskIndex.name, 'never_prepared'], mark);
       expect(await store.get(taskIndex.name, 'a')).toBeUndefined();
-      expect(await store.checkpoint(taskIndex.name)).toBeUndefined();
+      expect(await store.checkpoint(taskIndex.name)).toEqual(mark);
+      expect(await store.checkpoint('never_prepared')).toEqual(mark);
       expect(await store.get(executions.name, 'a')).toEqual(doc);
       expect(await store.checkpoint(executions.name)).toEqual({ version: 1, position: 3n });
+    });
+
+    it('reads several checkpoints at once, leaving out tables that have none', async () => {
+      const store = await open();
+      await store.prepare([tableOf(taskIndex)]);
+      await store.transaction((tx) =>
+        tx.setCheckpoints(
+          new Map([
+            ['x', { version: 1, position: 7n }],
+            ['y', { version: 2, position: 9n }],
+          ]),
+        ),
+      );
+      expect(await store.checkpoints(['x', 'y', 'z'])).toEqual(
+        new Map([
+          ['x', { version: 1, position: 7n }],
+          ['y', { version: 2, position: 9n }],
+        ]),
+      );
     });
 
     it('ends where setCheckpoint, one table at a time, ends', async () => {

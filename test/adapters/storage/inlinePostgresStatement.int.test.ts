@@ -74,10 +74,7 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
 
     // Another process starts rebuilding last_metrics: its rows are gone, its checkpoint says so.
     const b = await open(schema);
-    await b.storage.readModels.clear(['last_metrics']);
-    await b.storage.readModels.transaction((tx) =>
-      tx.setCheckpoint('last_metrics', { version: REBUILDING, position: 0n }),
-    );
+    await b.storage.readModels.clear(['last_metrics'], { version: REBUILDING, position: 0n });
     await a.engine.reportMetrics(metric(2));
     expect(await b.storage.readModels.get('last_metrics', 'x')).toBeUndefined();
 
@@ -139,5 +136,46 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
     expect(inline['last_metrics']?.['x']).toMatchObject({ metrics: { loss: { train: { count: 2 } } } });
     await b.engine.rebuild();
     expect(await snapshot(b.storage.readModels)).toEqual(inline);
+  });
+
+  it('an append in flight when a rebuild starts settling folds its events, or the settling waits for it', async () => {
+    // Regression (a stress run lost a task's last events): an append read REBUILDING and
+    // skipped its rows while the rebuild moved to settling, then committed after the rebuild's
+    // last pass had read the log. Appends now hold the checkpoints they read until they commit.
+    const schema = schemas.make();
+    const a = await open(schema);
+    await a.engine.create({ id: 'x', name: 'x', type: 'training' });
+    await a.engine.enqueue({ id: 'x', queue: 'q' });
+    const pool = (a.storage.store as unknown as { pool: import('pg').Pool }).pool;
+    const checkpoints = `"${schema}".rm_checkpoints`;
+    // A rebuild refilling: inline appends leave its rows alone.
+    await pool.query(`UPDATE ${checkpoints} SET version = $1`, [REBUILDING]);
+    const rebuild = await pool.connect();
+    try {
+      // It moves to settling, and has not committed yet.
+      await rebuild.query('BEGIN');
+      await rebuild.query(`UPDATE ${checkpoints} SET version = $1`, [settling(1)]);
+      const appending = a.engine.started({ id: 'x' });
+      const waiting = async () =>
+        Number(
+          (
+            await pool.query<{ n: string }>(
+              `SELECT count(*)::text AS n FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0 AND strpos(query, 'rm_checkpoints') > 0`,
+              [schema],
+            )
+          ).rows[0]?.n,
+        ) > 0;
+      // Without the hold the append neither waits nor folds: give it time to finish first.
+      for (let tries = 0; tries < 100 && !(await waiting()); tries++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      await rebuild.query('COMMIT');
+      await appending;
+    } finally {
+      await rebuild.query('ROLLBACK').catch(() => undefined);
+      rebuild.release();
+    }
+    // The append committed after the settling: it read settling, and folded its own event.
+    expect(await a.storage.readModels.get('task_index', 'x')).toMatchObject({ status: 'in_progress' });
   });
 });
