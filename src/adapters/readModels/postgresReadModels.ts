@@ -284,12 +284,13 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       }
     },
     /**
-     * Rows and checkpoints go in one transaction: an inline writer that still saw a checkpoint
-     * must never find its rows gone, or it would fold its events onto nothing. The table locks
-     * wait for the writers in flight and hold new ones back until the commit (readers pass): a
-     * DELETE meeting their row locks one by one, in another order than theirs, can deadlock.
-     * They are taken in the order given, the one writers take them in (the registry's); should
-     * a writer still deadlock with it, the clear starts again (`retryingDeadlocks`).
+     * Rows and the mark go in one transaction: an inline writer that still saw a checkpoint
+     * must never find its rows gone, or it would fold its events onto nothing. The checkpoint
+     * rows are locked first, as every writer takes them; then the table locks wait for the
+     * writers in flight and hold new ones back until the commit (readers pass): a DELETE
+     * meeting their row locks one by one, in another order than theirs, can deadlock. They are
+     * taken in the order given, the one writers take them in (the registry's); should a writer
+     * still deadlock with it, the clear starts again (`retryingDeadlocks`).
      */
     clear: (names, mark) => retryingDeadlocks(() => clearOnce(names, mark)),
     get: async <D>(name: string, key: string) => {

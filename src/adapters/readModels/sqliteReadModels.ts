@@ -262,7 +262,6 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
     ...(db.memory
       ? {}
       : { exclusively: (purpose, work) => withLockFile(`${db.name}.${purpose}.lock`, work) }),
-    // One transaction: another process's inline writer must never see a checkpoint without its rows.
     checkpoints: async (tables) => {
       const all = sync.allCheckpoints();
       return new Map(
@@ -272,6 +271,7 @@ export const getSQLiteReadModels = (db: Database.Database, options: SQLiteReadMo
         }),
       );
     },
+    // One transaction: another process's inline writer must never see a checkpoint without its rows.
     clear: async (tables, mark) => {
       db.transaction(() => {
         for (const table of tables) {

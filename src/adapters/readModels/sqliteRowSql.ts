@@ -19,10 +19,10 @@ export const upsertRowSql = (table: string, columns: readonly string[]) => {
  * A checkpoint only moves forwards within one version; a new version (a rebuild's REBUILDING,
  * then its real one) replaces it.
  */
-/** Leaves a checkpoint at exactly this version and position, whatever it was (a clear's mark). */
-export const MARK_CHECKPOINT_SQL = `INSERT INTO rm_checkpoints (name, version, position) VALUES (?, ?, ?)
-         ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`;
-
 export const SET_CHECKPOINT_SQL = `INSERT INTO rm_checkpoints (name, version, position) VALUES (?, ?, ?)
          ON CONFLICT (name) DO UPDATE SET version = excluded.version,
            position = CASE WHEN rm_checkpoints.version = excluded.version THEN max(rm_checkpoints.position, excluded.position) ELSE excluded.position END`;
+
+/** Leaves a checkpoint at exactly this version and position, whatever it was (a clear's mark). */
+export const MARK_CHECKPOINT_SQL = `INSERT INTO rm_checkpoints (name, version, position) VALUES (?, ?, ?)
+         ON CONFLICT (name) DO UPDATE SET version = excluded.version, position = excluded.position`;
