@@ -57,9 +57,11 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
   /**
    * True when exactly `folding` of `projections` have a checkpoint at a version whose rows inline
    * writers fold (their code version, or settling after a rebuild): the tables the plan writes
-   * are the ones an inline writer must write, no more, no fewer. Read `FOR SHARE`, as
-   * shareCheckpoints: held until the statement commits, and the newest committed versions
-   * (a checkpoint moved since the statement began is read as moved).
+   * are the ones an inline writer must write, no more, no fewer. Not read `FOR SHARE`: the
+   * statement holds its tables' locks from its start, so waiting here for a clear (which takes
+   * the checkpoints, then the tables) would deadlock with it; and it needs no hold, since it
+   * runs only while the task index folds inline, so it never skips rows a rebuild's settling
+   * must then fold (see shareCheckpoints).
    */
   const guard = (
     projections: readonly { name: string; version: number }[],
@@ -70,8 +72,7 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
     const found = `coalesce(array_agg(c.name), '{}')`;
     return {
       sql: `(SELECT ${found} @> ${expected}::text[] AND ${found} <@ ${expected}::text[]
-        FROM (SELECT name, version FROM ${checkpointTable} WHERE name = ANY(${names}::text[])
-              ORDER BY name FOR SHARE) AS c
+        FROM ${checkpointTable} c
           JOIN unnest(${names}::text[], ${versions}::int[], ${settlingVersions}::int[]) AS p(name, version, settling)
           ON p.name = c.name AND c.version IN (p.version, p.settling))`,
       params: [
