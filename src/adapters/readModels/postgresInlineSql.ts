@@ -1,6 +1,6 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Row } from '../../ports/readModelStore';
-import { getUpsertCtes, postgresTable } from './postgresRowSql';
+import { getUpsertCtes, lockCheckpointRows, postgresTable } from './postgresRowSql';
 import { identifier } from './sqlDialect';
 import { settling } from '../../projections/checkpointVersions';
 
@@ -48,11 +48,8 @@ export const getPostgresInlineSql = (pool: Pool, schema: string) => {
    * append in flight across the settling could skip its events and commit them after the
    * rebuild's last pass: lost from the read models.)
    */
-  const shareCheckpoints = async (client: Pick<PoolClient, 'query'>, names: readonly string[]) => {
-    await client.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR SHARE`, [
-      [...names],
-    ]);
-  };
+  const shareCheckpoints = (client: Pick<PoolClient, 'query'>, names: readonly string[]) =>
+    lockCheckpointRows(client, checkpointTable, names, 'SHARE');
 
   /**
    * True when exactly `folding` of `projections` have a checkpoint at a version whose rows inline

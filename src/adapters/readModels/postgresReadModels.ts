@@ -9,7 +9,7 @@ import type {
   TableWrite,
 } from '../../ports/readModelStore';
 import { getPostgresInlineSql } from './postgresInlineSql';
-import { getUpsertCtes, postgresTable } from './postgresRowSql';
+import { getUpsertCtes, lockCheckpointRows, postgresTable } from './postgresRowSql';
 import { buildRowQuery, identifier, postgresDialect } from './sqlDialect';
 import { isDeadlock } from '../store/postgres/postgresErrors';
 
@@ -89,10 +89,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       const existing = new Set(found.rows.map((r) => r.name));
       const tables = names.map(table).filter((t) => existing.has(t));
       // The checkpoints first, as every transaction takes them (see lockCheckpoints).
-      if (existing.has(checkpointTable))
-        await client.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR UPDATE`, [
-          [...names],
-        ]);
+      if (existing.has(checkpointTable)) await lockCheckpointRows(client, checkpointTable, names, 'UPDATE');
       if (tables.length > 0)
         await client.query(`LOCK TABLE ${tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
       if (existing.has(checkpointTable))
@@ -171,9 +168,12 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     const advanceCheckpoints = async (given: ReadonlyMap<string, Checkpoint>) => {
       if (given.size === 0) return;
       const sorted = [...given].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      await db.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR UPDATE`, [
+      await lockCheckpointRows(
+        db,
+        checkpointTable,
         sorted.map(([name]) => name),
-      ]);
+        'UPDATE',
+      );
       await db.query(
         `UPDATE ${checkpointTable} AS c SET position = w.position
          FROM unnest($1::text[], $2::int[], $3::bigint[]) AS w(name, version, position)
@@ -189,11 +189,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       checkpoint: async (name) => (await checkpoints([name])).get(name),
       checkpoints,
       advanceCheckpoints,
-      lockCheckpoints: async (names) => {
-        await db.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR UPDATE`, [
-          [...names],
-        ]);
-      },
+      lockCheckpoints: (names) => lockCheckpointRows(db, checkpointTable, names, 'UPDATE'),
       load: async <D>(name: string, keys: readonly string[]) =>
         ((await loadMany([name], keys)).get(name) ?? new Map()) as Map<string, Row<D>>,
       loadMany,

@@ -1,6 +1,21 @@
 import type { Row, TableSpec, TableWrite } from '../../ports/readModelStore';
 import { identifier } from './sqlDialect';
 
+/**
+ * Locks checkpoint rows in name order, the one order every transaction takes them in: `UPDATE`
+ * to move them, `SHARE` to keep them from moving until the transaction commits.
+ */
+export const lockCheckpointRows = async (
+  db: { query(text: string, values: unknown[]): Promise<unknown> },
+  checkpointTable: string,
+  names: readonly string[],
+  mode: 'UPDATE' | 'SHARE',
+): Promise<void> => {
+  await db.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR ${mode}`, [
+    [...names],
+  ]);
+};
+
 export const postgresTable = (schema: string, name: string) =>
   `${identifier(schema)}.${identifier(`rm_${name}`)}`;
 
