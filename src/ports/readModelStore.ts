@@ -90,8 +90,11 @@ export interface ReadModelTransaction {
   setCheckpoints(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void>;
   /**
    * Moves each table's checkpoint forward to the given position, but only where it is at the
-   * given version: a checkpoint at any other version (a rebuild's) or already further stays as
-   * it is. How an engine moves checkpoints that its inline writers do not (PostgreSQL).
+   * given version, and records it where the table has none: a checkpoint at any other version
+   * (a rebuild's marks, another code version's) or already further stays as it is. How a
+   * catch-up or an engine's `advance` records progress: a rebuild that started meanwhile owns
+   * the checkpoints, and a plain write over its REBUILDING would say rows are complete that it
+   * has not refilled yet.
    */
   advanceCheckpoints(checkpoints: ReadonlyMap<string, Checkpoint>): Promise<void>;
   /**
@@ -149,7 +152,7 @@ export const withLoops = (
   advanceCheckpoints: async (checkpoints) => {
     for (const [table, wanted] of checkpoints) {
       const stored = await tx.checkpoint(table);
-      if (stored?.version === wanted.version && stored.position < wanted.position)
+      if (stored === undefined || (stored.version === wanted.version && stored.position < wanted.position))
         await tx.setCheckpoint(table, wanted);
     }
   },

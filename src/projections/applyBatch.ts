@@ -16,7 +16,10 @@ export type ReadMissingSync = (taskId: string, from: bigint, to: bigint) => Proj
 export type BatchOptions = {
   /**
    * The position to record (undefined: leave the checkpoint alone, as inline PostgreSQL writes
-   * do), and at which version (default: each projection's code version).
+   * do), and at which version. Without `versionOf` (a catch-up, a follower) each projection's
+   * code version, recorded only where the checkpoint is at it or absent (advanceCheckpoints):
+   * a rebuild that began meanwhile keeps its marks. With it (a rebuild's own passes), recorded
+   * whatever the checkpoint was.
    */
   readonly checkpoint?: {
     readonly position: bigint;
@@ -101,17 +104,11 @@ export const applyBatch = async (
   const pending = mostlyFolded ? await unfoldedEvents(tx, targets, events) : events;
   if (pending.length > 0) await foldInto(tx, targets, pending, readMissing);
   if (checkpoint !== undefined) {
-    await tx.setCheckpoints(
-      new Map(
-        targets.map((projection) => [
-          projection.name,
-          {
-            version: checkpoint.versionOf?.(projection) ?? projection.version,
-            position: checkpoint.position,
-          },
-        ]),
-      ),
-    );
+    const { position, versionOf } = checkpoint;
+    const at = (version: (projection: AnyProjection) => number) =>
+      new Map(targets.map((projection) => [projection.name, { version: version(projection), position }]));
+    if (versionOf === undefined) await tx.advanceCheckpoints(at((projection) => projection.version));
+    else await tx.setCheckpoints(at(versionOf));
   }
 };
 

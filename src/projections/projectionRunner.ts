@@ -160,15 +160,21 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     }
     if (events === 0) {
       onProgress?.({ position, head, events });
-      // Nothing new: still record each target as current at this code version, writing only
-      // those not already so (a start with nothing to fold then needs no write lock).
-      const unrecorded = states.flatMap((s) => {
-        const version = versionOf?.(s.projection) ?? s.projection.version;
-        return s.checkpoint?.version === version
-          ? []
-          : [[s.projection.name, { version, position: s.checkpoint?.position ?? 0n }] as const];
-      });
-      if (unrecorded.length > 0) await readModels.transaction((tx) => tx.setCheckpoints(new Map(unrecorded)));
+      // Nothing new: still record each target at `versionOf` (plain: as current where it has
+      // no checkpoint yet, see applyBatch), writing only those not already so (a start with
+      // nothing to fold then needs no write lock).
+      const unrecorded = new Map(
+        states.flatMap((s) => {
+          const version = versionOf?.(s.projection) ?? s.projection.version;
+          return s.checkpoint?.version === version
+            ? []
+            : [[s.projection.name, { version, position: s.checkpoint?.position ?? 0n }] as const];
+        }),
+      );
+      if (unrecorded.size > 0)
+        await readModels.transaction((tx) =>
+          versionOf === undefined ? tx.advanceCheckpoints(unrecorded) : tx.setCheckpoints(unrecorded),
+        );
     }
     return { events, position };
   };

@@ -1,6 +1,7 @@
 import { createEngine } from '../../src/engine/engine';
 import { manualClock } from '../../src/engine/clock';
-import { memoryStorage } from '../../src/adapters/storage/openStorage';
+import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
+import { REBUILDING } from '../../src/projections/checkpointVersions';
 import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
 import { projections, tableOf } from '../../src/projections/registry';
 import { executions } from '../../src/projections/executions';
@@ -135,6 +136,83 @@ describe('projection runner, catch-up at start behind inline writers', () => {
     await runner.prepare();
 
     expect(readModels.loadedKeys.flat().sort()).toEqual(['a', 'b', 'c']);
+    await engine.close();
+  });
+});
+
+describe('projection runner, a catch-up that a rebuild overtakes', () => {
+  const marks = new Map(projections.map((p) => [p.name, { version: REBUILDING, position: 0n }]));
+  /** A rebuild in another engine clears and marks every table: once, `when` the hook fires. */
+  const clearOnce = (storage: Storage) => {
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      await storage.readModels.clear([...marks.keys()], { version: REBUILDING, position: 0n });
+    };
+  };
+
+  it('leaves the marks of a rebuild that cleared the tables while it was folding', async () => {
+    // Recorded as current over REBUILDING, the checkpoints would say rows the rebuild has not
+    // refilled are complete; a rebuild that then stopped would leave them missing for good.
+    const { storage, engine } = await historyBehindItsCheckpoints();
+    const clear = clearOnce(storage);
+    const readModels: ReadModelStore = {
+      ...storage.readModels,
+      transaction: async (work, options) => {
+        await clear();
+        return storage.readModels.transaction(work, options);
+      },
+    };
+
+    const { events } = await getProjectionRunner({
+      store: storage.store,
+      readModels,
+      inline: true,
+    }).catchUp();
+
+    expect(events).toBeGreaterThan(0);
+    expect(await storage.readModels.checkpoints([...marks.keys()])).toEqual(marks);
+    await engine.close();
+  });
+
+  it('with nothing to fold, leaves the marks of a rebuild that cleared the tables after it read them', async () => {
+    // An empty log and no checkpoints yet: two engines start on a new database, one rebuilds.
+    const storage = memoryStorage();
+    const clear = clearOnce(storage);
+    const readModels: ReadModelStore = {
+      ...storage.readModels,
+      checkpoints: async (tables) => {
+        const found = await storage.readModels.checkpoints(tables);
+        await clear();
+        return found;
+      },
+    };
+
+    const { events } = await getProjectionRunner({ store: storage.store, readModels }).catchUp();
+
+    expect(events).toBe(0);
+    expect(await storage.readModels.checkpoints([...marks.keys()])).toEqual(marks);
+  });
+
+  it('still records the checkpoints of tables that have none', async () => {
+    const storage = memoryStorage();
+    const engine = createEngine({
+      store: storage.store,
+      readModels: storage,
+      clock: manualClock('2026-01-01T00:00:00.000Z'),
+      actor: 'alice',
+    });
+    await engine.create({ id: 'a', name: 'a', type: 'training' });
+    const fresh = memoryStorage();
+
+    await getProjectionRunner({ store: storage.store, readModels: fresh.readModels }).catchUp();
+
+    const head = await headPosition(storage.store);
+    expect(await fresh.readModels.checkpoints(projections.map((p) => p.name))).toEqual(
+      new Map(projections.map((p) => [p.name, { version: p.version, position: head }])),
+    );
+    expect(await snapshot(fresh.readModels)).toEqual(await snapshot(storage.readModels));
     await engine.close();
   });
 });

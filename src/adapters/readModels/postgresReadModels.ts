@@ -161,7 +161,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       );
     };
     /**
-     * The UPDATE checks each version as it moves it: a read and then a write could let a
+     * The upsert checks each version as it moves it: a read and then a write could let a
      * rebuild's REBUILDING in between and overwrite it. The rows are locked first in name order,
      * as setCheckpoints takes them, so the two cannot deadlock.
      */
@@ -175,9 +175,10 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         'UPDATE',
       );
       await db.query(
-        `UPDATE ${checkpointTable} AS c SET position = w.position
-         FROM unnest($1::text[], $2::int[], $3::bigint[]) AS w(name, version, position)
-         WHERE c.name = w.name AND c.version = w.version AND c.position < w.position`,
+        `INSERT INTO ${checkpointTable} AS c (name, version, position)
+         SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
+         ON CONFLICT (name) DO UPDATE SET position = excluded.position
+         WHERE c.version = excluded.version AND c.position < excluded.position`,
         [
           sorted.map(([name]) => name),
           sorted.map(([, checkpoint]) => checkpoint.version),

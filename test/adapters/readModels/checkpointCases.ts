@@ -67,7 +67,7 @@ export const describeSetCheckpoints = (label: string, open: () => Promise<ReadMo
       expect(await read(store, [...expected.keys()])).toEqual(expected);
     });
 
-    it('advanceCheckpoints moves only checkpoints at the given version, and only forwards', async () => {
+    it('advanceCheckpoints moves only checkpoints at the given version, and only forwards, and records absent ones', async () => {
       const store = await open();
       const before = new Map<string, Checkpoint>([
         ['current', { version: 1, position: 10n }],
@@ -89,7 +89,7 @@ export const describeSetCheckpoints = (label: string, open: () => Promise<ReadMo
           ['rebuilding', { version: REBUILDING, position: 0n }],
           ['settling', { version: settling(1), position: 10n }],
           ['older', { version: 2, position: 10n }],
-          ['absent', undefined],
+          ['absent', { version: 1, position: 20n }],
         ]),
       );
     });
