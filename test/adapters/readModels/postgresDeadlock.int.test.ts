@@ -40,20 +40,29 @@ describeWithPostgres('PostgreSQL read-model transactions and deadlocks', (url) =
       );
     try {
       await other.query('BEGIN');
+      // Only the store's side may find the cycle: its check runs a second after its own wait
+      // began, and the cycle is complete by then however slow the machine is. (Were `other`
+      // to wait with the default too, a check of its own could come first and abort it.)
+      await other.query(`SET LOCAL deadlock_timeout = '1min'`);
       await other.query(`UPDATE "${schema}".rm_things SET revision = revision WHERE "key" = 'a'`);
       let runs = 0;
-      // b, then a: a waits for `other`, which then asks for b. The store's side waited first, so
-      // PostgreSQL's check (after deadlock_timeout) finds the cycle there and aborts it.
+      let otherUpdate: Promise<unknown> | undefined;
+      // b, then a: `other` holds a and waits for b before the store's side asks for a.
       const writing = store.transaction(async (tx) => {
         runs++;
         await tx.write(spec, new Map([['b', row(runs)]]));
+        if (runs === 1) {
+          otherUpdate = other.query(`UPDATE "${schema}".rm_things SET revision = revision WHERE "key" = 'b'`);
+          for (let tries = 0; (await lockWaits()) === 0; tries++) {
+            if (tries > 500) throw new Error('the other transaction never waited for the lock');
+            await new Promise((resolve) => setTimeout(resolve, 10));
+          }
+        }
         await tx.write(spec, new Map([['a', row(runs)]]));
       });
-      for (let tries = 0; (await lockWaits()) === 0; tries++) {
-        if (tries > 500) throw new Error('the transaction never waited for the lock');
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      await other.query(`UPDATE "${schema}".rm_things SET revision = revision WHERE "key" = 'b'`);
+      // The store's first run is aborted to break the deadlock: `other` then gets b.
+      while (otherUpdate === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+      await otherUpdate;
       await other.query('COMMIT');
       await writing;
       expect(runs).toBe(2);
