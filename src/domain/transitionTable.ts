@@ -15,33 +15,27 @@ const key = (status: Status, command: MachineCommand, s: Situation) =>
 export const machineAllows = (status: Status, event: MachineEvent): boolean =>
   taskMachine.resolveState({ value: { live: status }, context: undefined }).can(event);
 
-const situations: readonly Situation[] = [
-  { force: false, archived: false },
-  { force: false, archived: true },
-  { force: true, archived: false },
-  { force: true, archived: true },
-];
-
 /**
- * Every status × command × situation, asked of the machine once at load time, so a decision is a
- * map lookup (~0.03 µs) instead of an XState snapshot per command.
+ * Each status × command × situation is asked of the machine the first time a decision needs it,
+ * then kept, so a decision is a map lookup (~0.03 µs) instead of an XState snapshot per command.
+ * Asked lazily, not all at load time: the whole table is ~5,500 machine questions, 100–200 ms
+ * that every process start (a CLI call, a worker) would pay for the few cells it uses.
  */
-const table: ReadonlyMap<string, ReadonlySet<Target>> = (() => {
-  const cells = new Map<string, ReadonlySet<Target>>();
-  for (const status of statuses)
-    for (const command of machineCommands)
-      for (const situation of situations) {
-        const allowed = targets.filter((to) => machineAllows(status, { type: command, to, ...situation }));
-        cells.set(key(status, command, situation), new Set(allowed));
-      }
-  return cells;
-})();
+const table = new Map<string, ReadonlySet<Target>>();
 
-const none: ReadonlySet<Target> = new Set();
+const cellOf = (status: Status, command: MachineCommand, situation: Situation): ReadonlySet<Target> => {
+  const k = key(status, command, situation);
+  let cell = table.get(k);
+  if (cell === undefined) {
+    cell = new Set(targets.filter((to) => machineAllows(status, { type: command, to, ...situation })));
+    table.set(k, cell);
+  }
+  return cell;
+};
 
 /** The targets `command` may reach from `status`. */
 export const allowedTargets = (status: Status, command: MachineCommand, situation: Situation) =>
-  table.get(key(status, command, situation)) ?? none;
+  cellOf(status, command, situation);
 
 export const isAllowed = (status: Status, command: MachineCommand, to: Target, situation: Situation) =>
   allowedTargets(status, command, situation).has(to);
