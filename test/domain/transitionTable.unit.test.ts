@@ -38,4 +38,24 @@ describe('transition table', () => {
     table.allowedTargets('queued', 'started', { force: true, archived: false });
     expect(questions()).toBe(2 * targets.length);
   });
+
+  it('lists the commands allowed from a status once, and hands each caller its own copy', () => {
+    const { table, questions } = freshTable();
+
+    const first = table.allowedCommands('in_progress', false);
+    const asked = questions();
+    first.push('delete');
+    const second = table.allowedCommands('in_progress', false);
+
+    expect(questions()).toBe(asked);
+    expect(second).not.toContain('delete');
+    const byTable = (archived: boolean) =>
+      table.machineCommands.filter(
+        (command) => table.allowedTargets('in_progress', command, { force: false, archived }).size > 0,
+      );
+    expect(second).toEqual(byTable(false));
+    // Archived is its own list (an archived task may be deleted from any status).
+    expect(table.allowedCommands('in_progress', true)).toEqual(byTable(true));
+    expect(byTable(true)).not.toEqual(byTable(false));
+  });
 });
