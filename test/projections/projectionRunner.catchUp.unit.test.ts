@@ -34,18 +34,22 @@ const recordingReadModels = (inner: ReadModelStore) => {
   return { store, loadedKeys, written };
 };
 
+/** An engine with inline read models on `storage`, at a fixed time. */
+const engineOn = (storage: Storage) =>
+  createEngine({
+    store: storage.store,
+    readModels: storage,
+    clock: manualClock('2026-01-01T00:00:00.000Z'),
+    actor: 'alice',
+  });
+
 /**
  * Three tasks through an engine with inline read models, then every checkpoint back at 0.
  * `lagging`: the executions row of task b as it was before b started.
  */
 const historyBehindItsCheckpoints = async () => {
   const storage = memoryStorage();
-  const engine = createEngine({
-    store: storage.store,
-    readModels: storage,
-    clock: manualClock('2026-01-01T00:00:00.000Z'),
-    actor: 'alice',
-  });
+  const engine = engineOn(storage);
   for (const id of ['a', 'b', 'c']) await engine.create({ id, name: id, type: 'training' });
   await engine.enqueue({ id: 'a', queue: 'gpu' });
   await engine.started({ id: 'a' });
@@ -197,12 +201,7 @@ describe('projection runner, a catch-up that a rebuild overtakes', () => {
 
   it('still records the checkpoints of tables that have none', async () => {
     const storage = memoryStorage();
-    const engine = createEngine({
-      store: storage.store,
-      readModels: storage,
-      clock: manualClock('2026-01-01T00:00:00.000Z'),
-      actor: 'alice',
-    });
+    const engine = engineOn(storage);
     await engine.create({ id: 'a', name: 'a', type: 'training' });
     const fresh = memoryStorage();
 
