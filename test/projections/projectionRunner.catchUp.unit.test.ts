@@ -1,5 +1,3 @@
-import { createEngine } from '../../src/engine/engine';
-import { manualClock } from '../../src/engine/clock';
 import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
 import { REBUILDING } from '../../src/projections/checkpointVersions';
 import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
@@ -7,6 +5,7 @@ import { projections, tableOf } from '../../src/projections/registry';
 import { executions } from '../../src/projections/executions';
 import type { ReadModelStore } from '../../src/ports/readModelStore';
 import { snapshot } from './readModelCases';
+import { inlineEngineOn } from '../support/engine';
 
 /** Read models that record the keys of every row load and the tables of every write. */
 const recordingReadModels = (inner: ReadModelStore) => {
@@ -34,22 +33,13 @@ const recordingReadModels = (inner: ReadModelStore) => {
   return { store, loadedKeys, written };
 };
 
-/** An engine with inline read models on `storage`, at a fixed time. */
-const engineOn = (storage: Storage) =>
-  createEngine({
-    store: storage.store,
-    readModels: storage,
-    clock: manualClock('2026-01-01T00:00:00.000Z'),
-    actor: 'alice',
-  });
-
 /**
  * Three tasks through an engine with inline read models, then every checkpoint back at 0.
  * `lagging`: the executions row of task b as it was before b started.
  */
 const historyBehindItsCheckpoints = async () => {
   const storage = memoryStorage();
-  const engine = engineOn(storage);
+  const engine = inlineEngineOn(storage);
   for (const id of ['a', 'b', 'c']) await engine.create({ id, name: id, type: 'training' });
   await engine.enqueue({ id: 'a', queue: 'gpu' });
   await engine.started({ id: 'a' });
@@ -201,7 +191,7 @@ describe('projection runner, a catch-up that a rebuild overtakes', () => {
 
   it('still records the checkpoints of tables that have none', async () => {
     const storage = memoryStorage();
-    const engine = engineOn(storage);
+    const engine = inlineEngineOn(storage);
     await engine.create({ id: 'a', name: 'a', type: 'training' });
     const fresh = memoryStorage();
 

@@ -1,5 +1,4 @@
-import { createEngine, type Engine } from '../../src/engine/engine';
-import { manualClock } from '../../src/engine/clock';
+import type { Engine } from '../../src/engine/engine';
 import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
 import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
 import { REBUILDING, settling } from '../../src/projections/checkpointVersions';
@@ -11,19 +10,12 @@ import type { Checkpoint, ReadModelStore } from '../../src/ports/readModelStore'
 import fc from 'fast-check';
 import { commandOn } from '../support/commandArbitrary';
 import { foldedAfresh, snapshot } from './readModelCases';
-
-const engineOn = (storage: Storage): Engine =>
-  createEngine({
-    store: storage.store,
-    readModels: storage,
-    clock: manualClock('2026-01-01T00:00:00.000Z'),
-    actor: 'alice',
-  });
+import { inlineEngineOn } from '../support/engine';
 
 /** Two tasks through an engine with inline read models (memory). */
 const history = async () => {
   const storage = memoryStorage();
-  const engine = engineOn(storage);
+  const engine = inlineEngineOn(storage);
   for (const id of ['a', 'b']) await engine.create({ id, name: id, type: 'training' });
   await engine.enqueue({ id: 'a', queue: 'gpu' });
   return { storage, engine };
@@ -252,7 +244,7 @@ describe('a rebuild among inline writers and checkpoint moves, for random histor
         ),
         async (before, duringRefill, whileSettling, after, names) => {
           const storage = memoryStorage();
-          const engine = engineOn(storage);
+          const engine = inlineEngineOn(storage);
           await run(engine, before)();
           const readModels = hookedReadModels(storage, {
             afterRefill: run(engine, duringRefill),

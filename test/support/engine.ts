@@ -1,6 +1,6 @@
 import { createEngine, Engine } from '../../src/engine/engine';
 import { manualClock } from '../../src/engine/clock';
-import { memoryStorage } from '../../src/adapters/storage/openStorage';
+import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
 import { getMemoryReadModels } from '../../src/adapters/readModels/memoryReadModels';
 import type { EventStore } from '../../src/ports/eventStore';
 
@@ -47,3 +47,12 @@ export const engineOn = (
   store: EventStore,
   options: Omit<Parameters<typeof createEngine>[0], 'store' | 'readModels'> = {},
 ) => createEngine({ ...options, store, readModels: { readModels: getMemoryReadModels(), mode: 'async' } });
+
+/** An engine on `storage` with its read models inline, at a fixed time, acting as alice. */
+export const inlineEngineOn = (storage: Storage): Engine =>
+  createEngine({
+    store: storage.store,
+    readModels: storage,
+    clock: manualClock('2026-01-01T00:00:00.000Z'),
+    actor: 'alice',
+  });
