@@ -3,7 +3,7 @@ import { manualClock } from '../../../src/engine/clock';
 import { openStorage, type Storage } from '../../../src/adapters/storage/openStorage';
 import { REBUILDING, settling } from '../../../src/projections/checkpointVersions';
 import { lastMetrics } from '../../../src/projections/lastMetrics';
-import { snapshot } from '../../projections/readModelCases';
+import { foldedAfresh, snapshot } from '../../projections/readModelCases';
 import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
 
 const schemas = getTestSchemas('inl');
@@ -177,5 +177,64 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
     }
     // The append committed after the settling: it read settling, and folded its own event.
     expect(await a.storage.readModels.get('task_index', 'x')).toMatchObject({ status: 'in_progress' });
+  });
+
+  it('an append that meets a rebuild clearing its tables never leaves a partial row', async () => {
+    // Why the one-statement append needs no hold on the checkpoints: only a writer that skips
+    // rows can lose events. The statement takes its tables' locks before its snapshot, so it
+    // runs wholly before a clear (which then waits for it) or wholly after (its guard sees the
+    // marks, and the flush is planned again, skipping the rows for the refill); and a row it
+    // writes is always its task's whole fold at the revision it checked.
+    const schema = schemas.make();
+    const a = await open(schema);
+    await a.engine.create({ id: 'x', name: 'x', type: 'training' });
+    await a.engine.create({ id: 'y', name: 'y', type: 'training' });
+    await a.engine.enqueue({ id: 'x', queue: 'q' });
+    await a.engine.reportMetrics(metric(1));
+    const pool = (a.storage.store as unknown as { pool: import('pg').Pool }).pool;
+    const tables = ['rm_task_index', 'rm_executions', 'rm_last_metrics', 'rm_task_tree'].map(
+      (t) => `"${schema}".${t}`,
+    );
+    const clear = await pool.connect();
+    try {
+      // A rebuild's clear, as ReadModelStore.clear does it, not committed yet.
+      await clear.query('BEGIN');
+      await clear.query(`SELECT name FROM "${schema}".rm_checkpoints ORDER BY name FOR UPDATE`);
+      await clear.query(`LOCK TABLE ${tables.join(', ')} IN SHARE ROW EXCLUSIVE MODE`);
+      await clear.query(`UPDATE "${schema}".rm_checkpoints SET version = $1, position = 0`, [REBUILDING]);
+      for (const t of tables) await clear.query(`DELETE FROM ${t}`);
+      // The engine's rows for x are kept: this append takes the one-statement path.
+      const appending = a.engine.started({ id: 'x' });
+      const waiting = async () =>
+        Number(
+          (
+            await pool.query<{ n: string }>(
+              `SELECT count(*)::text AS n FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0 AND strpos(query, 'append_planned') > 0`,
+              [schema],
+            )
+          ).rows[0]?.n,
+        ) > 0;
+      let tries = 0;
+      while (!(await waiting())) {
+        if (++tries > 250) throw new Error('the append never waited for the clear');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await clear.query('COMMIT');
+      await appending;
+    } finally {
+      await clear.query('ROLLBACK').catch(() => undefined);
+      clear.release();
+    }
+    const fresh = await foldedAfresh(a.storage.store);
+    expect(fresh['task_index']?.['x']).toMatchObject({ status: 'in_progress', queue: 'q' });
+    const afterClear = await snapshot(a.storage.readModels);
+    for (const [table, rows] of Object.entries(afterClear))
+      for (const [key, row] of Object.entries(rows ?? {}))
+        expect([table, key, row]).toEqual([table, key, fresh[table]?.[key]]);
+    // The rebuild that cleared them refills around it and ends equal to a fold from scratch.
+    const b = await open(schema);
+    await b.engine.rebuild();
+    expect(await snapshot(b.storage.readModels)).toEqual(fresh);
   });
 });
