@@ -72,3 +72,16 @@ export const getTestSchemas = (label: string) => {
     },
   };
 };
+
+/**
+ * Whether a statement whose text holds every one of `needles` (a test's schema name, say: the
+ * cluster may be busy with other tests) is waiting for a lock right now.
+ */
+export const waitsForLock = async (pool: Pool, ...needles: readonly string[]): Promise<boolean> => {
+  const result = await pool.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM pg_stat_activity
+      WHERE wait_event_type = 'Lock' AND (SELECT bool_and(strpos(query, needle) > 0) FROM unnest($1::text[]) AS needle)`,
+    [needles],
+  );
+  return Number(result.rows[0]?.n) > 0;
+};

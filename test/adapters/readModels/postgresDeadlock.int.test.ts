@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { getPostgresReadModels } from '../../../src/adapters/readModels/postgresReadModels';
 import type { TableSpec } from '../../../src/ports/readModelStore';
-import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
+import { describeWithPostgres, getTestSchemas, waitsForLock } from '../../support/postgres';
 
 const spec: TableSpec = { name: 'things', columns: [], indexes: [], values: () => ({}) };
 const row = (n: number) => ({ doc: { n }, revision: BigInt(n) });
@@ -28,16 +28,6 @@ describeWithPostgres('PostgreSQL read-model transactions and deadlocks', (url) =
       ),
     );
     const other = await pool.connect();
-    // Statements on this schema waiting for a lock (the cluster may be busy with other tests).
-    const lockWaits = async () =>
-      Number(
-        (
-          await pool.query<{ n: string }>(
-            `SELECT count(*)::text AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0`,
-            [schema],
-          )
-        ).rows[0]?.n,
-      );
     try {
       await other.query('BEGIN');
       // Only the store's side may find the cycle: its check runs a second after its own wait
@@ -53,7 +43,7 @@ describeWithPostgres('PostgreSQL read-model transactions and deadlocks', (url) =
         await tx.write(spec, new Map([['b', row(runs)]]));
         if (runs === 1) {
           otherUpdate = other.query(`UPDATE "${schema}".rm_things SET revision = revision WHERE "key" = 'b'`);
-          for (let tries = 0; (await lockWaits()) === 0; tries++) {
+          for (let tries = 0; !(await waitsForLock(pool, schema)); tries++) {
             if (tries > 500) throw new Error('the other transaction never waited for the lock');
             await new Promise((resolve) => setTimeout(resolve, 10));
           }

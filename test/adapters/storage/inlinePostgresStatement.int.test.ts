@@ -4,7 +4,7 @@ import { openStorage, type Storage } from '../../../src/adapters/storage/openSto
 import { REBUILDING, settling } from '../../../src/projections/checkpointVersions';
 import { lastMetrics } from '../../../src/projections/lastMetrics';
 import { foldedAfresh, snapshot } from '../../projections/readModelCases';
-import { describeWithPostgres, getTestSchemas } from '../../support/postgres';
+import { describeWithPostgres, getTestSchemas, waitsForLock } from '../../support/postgres';
 
 const schemas = getTestSchemas('inl');
 afterAll(schemas.dropAll);
@@ -156,16 +156,7 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
       await rebuild.query('BEGIN');
       await rebuild.query(`UPDATE ${checkpoints} SET version = $1`, [settling(1)]);
       const appending = a.engine.started({ id: 'x' });
-      const waiting = async () =>
-        Number(
-          (
-            await pool.query<{ n: string }>(
-              `SELECT count(*)::text AS n FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0 AND strpos(query, 'rm_checkpoints') > 0`,
-              [schema],
-            )
-          ).rows[0]?.n,
-        ) > 0;
+      const waiting = () => waitsForLock(pool, schema, 'rm_checkpoints');
       // Without the hold the append neither waits nor folds: give it time to finish first.
       for (let tries = 0; tries < 100 && !(await waiting()); tries++)
         await new Promise((resolve) => setTimeout(resolve, 20));
@@ -205,16 +196,7 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
       for (const t of tables) await clear.query(`DELETE FROM ${t}`);
       // The engine's rows for x are kept: this append takes the one-statement path.
       const appending = a.engine.started({ id: 'x' });
-      const waiting = async () =>
-        Number(
-          (
-            await pool.query<{ n: string }>(
-              `SELECT count(*)::text AS n FROM pg_stat_activity
-                WHERE wait_event_type = 'Lock' AND strpos(query, $1) > 0 AND strpos(query, 'append_planned') > 0`,
-              [schema],
-            )
-          ).rows[0]?.n,
-        ) > 0;
+      const waiting = () => waitsForLock(pool, schema, 'append_planned');
       let tries = 0;
       while (!(await waiting())) {
         if (++tries > 250) throw new Error('the append never waited for the clear');
