@@ -1,4 +1,5 @@
 import type {
+  Checkpoint,
   ReadModelTransaction,
   Row,
   SyncReadModelTransaction,
@@ -105,12 +106,24 @@ export const applyBatch = async (
   if (pending.length > 0) await foldInto(tx, targets, pending, readMissing);
   if (checkpoint !== undefined) {
     const { position, versionOf } = checkpoint;
-    const at = (version: (projection: AnyProjection) => number) =>
-      new Map(targets.map((projection) => [projection.name, { version: version(projection), position }]));
-    if (versionOf === undefined) await tx.advanceCheckpoints(at((projection) => projection.version));
-    else await tx.setCheckpoints(at(versionOf));
+    await recordCheckpoints(
+      tx,
+      new Map(targets.map((p) => [p.name, { version: versionOf?.(p) ?? p.version, position }])),
+      versionOf,
+    );
   }
 };
+
+/**
+ * Writes checkpoints by BatchOptions' rule: a rebuild's own (`versionOf` given) whatever they
+ * were; anyone else's only where they are at the code version or absent (advanceCheckpoints).
+ */
+export const recordCheckpoints = (
+  tx: ReadModelTransaction,
+  checkpoints: ReadonlyMap<string, Checkpoint>,
+  versionOf: ((projection: AnyProjection) => number) | undefined,
+): Promise<void> =>
+  versionOf === undefined ? tx.advanceCheckpoints(checkpoints) : tx.setCheckpoints(checkpoints);
 
 /** The same inside a synchronous transaction (inline projections inside an SQLite append). */
 export const applyBatchSync = (

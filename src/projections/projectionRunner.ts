@@ -4,7 +4,7 @@ import type { ReadModelStore } from '../ports/readModelStore';
 import { streamNameOf } from '../domain/task';
 import type { AnyProjection } from './projection';
 import { projections as allProjections, tableOf } from './registry';
-import { applyBatch, ReadMissing } from './applyBatch';
+import { applyBatch, ReadMissing, recordCheckpoints } from './applyBatch';
 import { toProjectedEvents } from './projectedEvents';
 import { isCurrent, isSettling, REBUILDING, settling } from './checkpointVersions';
 import { INLINE_CHECKPOINT_INTERVAL } from './inlineProjections';
@@ -161,7 +161,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     if (events === 0) {
       onProgress?.({ position, head, events });
       // Nothing new: still record each target at `versionOf` (plain: as current where it has
-      // no checkpoint yet, see applyBatch), writing only those not already so (a start with
+      // no checkpoint yet, see recordCheckpoints), writing only those not already so (a start with
       // nothing to fold then needs no write lock).
       const unrecorded = new Map(
         states.flatMap((s) => {
@@ -172,9 +172,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
         }),
       );
       if (unrecorded.size > 0)
-        await readModels.transaction((tx) =>
-          versionOf === undefined ? tx.advanceCheckpoints(unrecorded) : tx.setCheckpoints(unrecorded),
-        );
+        await readModels.transaction((tx) => recordCheckpoints(tx, unrecorded, versionOf));
     }
     return { events, position };
   };

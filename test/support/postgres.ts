@@ -85,3 +85,11 @@ export const waitsForLock = async (pool: Pool, ...needles: readonly string[]): P
   );
   return Number(result.rows[0]?.n) > 0;
 };
+
+/** Waits until `waitsForLock(pool, ...needles)` holds; fails, naming `what`, after about 5 s. */
+export const untilWaitingForLock = async (pool: Pool, what: string, ...needles: readonly string[]) => {
+  for (let tries = 0; !(await waitsForLock(pool, ...needles)); tries++) {
+    if (tries > 250) throw new Error(`${what} never waited for the lock`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+};

@@ -1,7 +1,7 @@
 import { Pool } from 'pg';
 import { getPostgresReadModels } from '../../../src/adapters/readModels/postgresReadModels';
 import type { TableSpec } from '../../../src/ports/readModelStore';
-import { describeWithPostgres, getTestSchemas, waitsForLock } from '../../support/postgres';
+import { describeWithPostgres, getTestSchemas, untilWaitingForLock } from '../../support/postgres';
 
 const spec: TableSpec = { name: 'things', columns: [], indexes: [], values: () => ({}) };
 const row = (n: number) => ({ doc: { n }, revision: BigInt(n) });
@@ -43,10 +43,7 @@ describeWithPostgres('PostgreSQL read-model transactions and deadlocks', (url) =
         await tx.write(spec, new Map([['b', row(runs)]]));
         if (runs === 1) {
           otherUpdate = other.query(`UPDATE "${schema}".rm_things SET revision = revision WHERE "key" = 'b'`);
-          for (let tries = 0; !(await waitsForLock(pool, schema)); tries++) {
-            if (tries > 500) throw new Error('the other transaction never waited for the lock');
-            await new Promise((resolve) => setTimeout(resolve, 10));
-          }
+          await untilWaitingForLock(pool, 'the other transaction', schema);
         }
         await tx.write(spec, new Map([['a', row(runs)]]));
       });

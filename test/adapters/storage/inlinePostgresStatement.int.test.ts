@@ -4,7 +4,12 @@ import { openStorage, type Storage } from '../../../src/adapters/storage/openSto
 import { REBUILDING, settling } from '../../../src/projections/checkpointVersions';
 import { lastMetrics } from '../../../src/projections/lastMetrics';
 import { foldedAfresh, snapshot } from '../../projections/readModelCases';
-import { describeWithPostgres, getTestSchemas, waitsForLock } from '../../support/postgres';
+import {
+  describeWithPostgres,
+  getTestSchemas,
+  untilWaitingForLock,
+  waitsForLock,
+} from '../../support/postgres';
 
 const schemas = getTestSchemas('inl');
 afterAll(schemas.dropAll);
@@ -196,12 +201,7 @@ describeWithPostgres('PostgreSQL inline read models in the one-statement append'
       for (const t of tables) await clear.query(`DELETE FROM ${t}`);
       // The engine's rows for x are kept: this append takes the one-statement path.
       const appending = a.engine.started({ id: 'x' });
-      const waiting = () => waitsForLock(pool, schema, 'append_planned');
-      let tries = 0;
-      while (!(await waiting())) {
-        if (++tries > 250) throw new Error('the append never waited for the clear');
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await untilWaitingForLock(pool, 'the append', schema, 'append_planned');
       await clear.query('COMMIT');
       await appending;
     } finally {
