@@ -160,6 +160,15 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
         ],
       );
     };
+    // The checkpoint rows this transaction already holds FOR UPDATE: a batch locks them before
+    // its rows (lockCheckpoints) and records them after; locking them again would be a wasted
+    // round trip.
+    const held = new Set<string>();
+    const lockForUpdate = async (names: readonly string[]) => {
+      const wanted = names.filter((name) => !held.has(name));
+      if (wanted.length === 0) return;
+      for (const name of await lockCheckpointRows(db, checkpointTable, wanted, 'UPDATE')) held.add(name);
+    };
     /**
      * The upsert checks each version as it moves it: a read and then a write could let a
      * rebuild's REBUILDING in between and overwrite it. The rows are locked first in name order,
@@ -168,12 +177,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
     const advanceCheckpoints = async (given: ReadonlyMap<string, Checkpoint>) => {
       if (given.size === 0) return;
       const sorted = [...given].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      await lockCheckpointRows(
-        db,
-        checkpointTable,
-        sorted.map(([name]) => name),
-        'UPDATE',
-      );
+      await lockForUpdate(sorted.map(([name]) => name));
       await db.query(
         `INSERT INTO ${checkpointTable} AS c (name, version, position)
          SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
@@ -190,7 +194,7 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       checkpoint: async (name) => (await checkpoints([name])).get(name),
       checkpoints,
       advanceCheckpoints,
-      lockCheckpoints: (names) => lockCheckpointRows(db, checkpointTable, names, 'UPDATE'),
+      lockCheckpoints: lockForUpdate,
       load: async <D>(name: string, keys: readonly string[]) =>
         ((await loadMany([name], keys)).get(name) ?? new Map()) as Map<string, Row<D>>,
       loadMany,

@@ -3,17 +3,20 @@ import { identifier } from './sqlDialect';
 
 /**
  * Locks checkpoint rows in name order, the one order every transaction takes them in: `UPDATE`
- * to move them, `SHARE` to keep them from moving until the transaction commits.
+ * to move them, `SHARE` to keep them from moving until the transaction commits. Returns the
+ * names it locked: a checkpoint not recorded yet has no row to lock.
  */
 export const lockCheckpointRows = async (
-  db: { query(text: string, values: unknown[]): Promise<unknown> },
+  db: { query<R extends object>(text: string, values: unknown[]): Promise<{ rows: R[] }> },
   checkpointTable: string,
   names: readonly string[],
   mode: 'UPDATE' | 'SHARE',
-): Promise<void> => {
-  await db.query(`SELECT 1 FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR ${mode}`, [
-    [...names],
-  ]);
+): Promise<string[]> => {
+  const locked = await db.query<{ name: string }>(
+    `SELECT name FROM ${checkpointTable} WHERE name = ANY($1) ORDER BY name FOR ${mode}`,
+    [[...names]],
+  );
+  return locked.rows.map((row) => row.name);
 };
 
 export const postgresTable = (schema: string, name: string) =>

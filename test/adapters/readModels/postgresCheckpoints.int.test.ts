@@ -39,7 +39,7 @@ describeWithPostgres('PostgreSQL checkpoints', (url) => {
     return store;
   });
 
-  it('a follower batch moves every projection checkpoint in one statement', async () => {
+  it('a follower batch locks every projection checkpoint in one statement and moves them in one more', async () => {
     const { engine, store: events } = testEngine();
     for (const id of ['a', 'b', 'c']) {
       await engine.create({ id, name: id, type: 'training' });
@@ -55,6 +55,11 @@ describeWithPostgres('PostgreSQL checkpoints', (url) => {
     const { pool, sent } = recordingPool(url);
     const { store } = getPostgresReadModels(pool, schemas.make());
     await store.prepare(projections.map(tableOf));
+    // A store that has folded before: every checkpoint has its row (absent ones are locked
+    // again when recorded, since there was nothing to lock the first time).
+    await store.transaction((tx) =>
+      tx.setCheckpoints(new Map(projections.map((p) => [p.name, { version: p.version, position: 0n }]))),
+    );
     sent.length = 0;
     await store.transaction(
       (tx) =>
@@ -68,6 +73,8 @@ describeWithPostgres('PostgreSQL checkpoints', (url) => {
     expect(sent.filter((text) => text.includes('rm_checkpoints') && /\bINSERT\b/i.test(text))).toHaveLength(
       1,
     );
+    // Locked before the rows, as every writer takes them, and not again to record them.
+    expect(sent.filter((text) => text.includes('rm_checkpoints') && /FOR UPDATE/.test(text))).toHaveLength(1);
     for (const p of projections)
       expect(await store.checkpoint(p.name)).toEqual({ version: p.version, position: last });
     expect(await store.get('task_index', 'a')).toMatchObject({ id: 'a', status: 'completed' });
