@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { getSQLiteEventStore } from '../../../src/adapters/store/sqlite/sqliteEventStore';
+import type { SubscriptionMessage } from '../../../src/ports/eventStore';
 import { SQLITE_SCHEMA_VERSION } from '../../../src/adapters/store/sqlite/sqliteSchema';
 import { anEvent, collect, idsOf, someEvents } from '../../contract/contractSupport';
 import { getTempFolders } from '../../support/tempFolders';
@@ -199,6 +200,39 @@ describe('sqlite store', () => {
         await store.close();
       }
     });
+  });
+
+  describe('a subscription waiting while another connection appends', () => {
+    // A poll this slow never comes within a test: only the quick looks after a wait begins, or
+    // the WAL file's change notice after them, can wake the subscription.
+    const wokenBy = async (quietMs: number) => {
+      const path = aPath();
+      const watching = getSQLiteEventStore({ path, pollIntervalMs: 600_000 });
+      const writer = getSQLiteEventStore({ path });
+      const stop = new AbortController();
+      try {
+        const subscription = watching.subscribeToAll({ from: 'end', signal: stop.signal });
+        const messages = subscription[Symbol.asyncIterator]();
+        expect((await messages.next()).value).toMatchObject({ kind: 'caughtUp' });
+        const next = messages.next();
+        await new Promise((resolve) => setTimeout(resolve, quietMs));
+        const event = anEvent();
+        await writer.appendToStream('task-woken', [event], { expectedRevision: 'no_stream' });
+        const notWoken = new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('not woken')), 4_000).unref(),
+        );
+        const woken = (await Promise.race([next, notWoken])) as IteratorResult<SubscriptionMessage>;
+        expect(woken.value).toMatchObject({ kind: 'event', event: { id: event.id } });
+      } finally {
+        stop.abort();
+        await writer.close();
+        await watching.close();
+      }
+    };
+
+    it('is woken by an append right after it began waiting, without waiting for the poll', () => wokenBy(0));
+
+    it('is woken by an append after a quiet spell, by the WAL file changing', () => wokenBy(200));
   });
 
   it('reports appends and reads on a closed store as store_unavailable', async () => {

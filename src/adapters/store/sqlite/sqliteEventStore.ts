@@ -24,7 +24,10 @@ export type SQLiteEventStoreOptions = {
   /** FULL (the default) survives power loss; NORMAL in WAL mode may lose the last commits then, never corrupts. */
   readonly synchronous?: 'full' | 'normal';
   readonly busyTimeoutMs?: number;
-  /** How often a waiting subscription checks for appends by other processes. */
+  /**
+   * How often a waiting subscription checks for appends by other processes, besides whenever the
+   * WAL file changes (where the file system reports it).
+   */
   readonly pollIntervalMs?: number;
   /** Runs inside the append's transaction, after its rows: inline projections commit or fail with the events. */
   readonly onAppended?: OnSQLiteAppended;
@@ -72,7 +75,7 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): SQLiteEve
     if (closing.signal.aborted) throw storeUnavailable('sqlite', 'the store is closed');
   };
   const reads = getSQLiteReads(db, assertOpen);
-  const waiters = getSQLiteWaiters(db, pollIntervalMs);
+  const waiters = getSQLiteWaiters(db, pollIntervalMs, path === ':memory:' ? undefined : `${path}-wal`);
   const appender = getSQLiteAppender(db, onAppended, busyTimeoutMs);
   const groupCommit = getGroupCommit<SQLiteAppend, AppendResult>(
     (batch) => {

@@ -1,33 +1,94 @@
+import { watch, FSWatcher } from 'node:fs';
 import type { Database } from 'better-sqlite3';
+
+// How a wait looks for other processes' commits: again after 1, 2, 4, 8 and 16 ms, since news
+// soon after a wait begins is the common case (a commit whose frames were being written while
+// the subscriber read, a busy log); then by the WAL file's change notices and every
+// `pollIntervalMs`. A notice is never acted on alone: a commit writes its frames, syncs them and
+// only then becomes visible (in the WAL index, shared memory, whose changes nothing reports), so
+// it starts the quick looks over.
+const FIRST_LOOK_MS = 1;
+const LAST_QUICK_LOOK_MS = 16;
 
 /**
  * Wakes waiting subscriptions: at once after an append in this process, and for appends by
  * other processes when `PRAGMA data_version` changes (it does when another connection commits),
- * checked every `pollIntervalMs` only while someone waits.
+ * looked at only while someone waits. With `walFile` (every commit writes to it) another
+ * process's append is seen within a few milliseconds even after a long quiet; without, or where
+ * the file system does not report changes, within `pollIntervalMs`.
  */
-export const getSQLiteWaiters = (db: Database, pollIntervalMs: number) => {
+export const getSQLiteWaiters = (db: Database, pollIntervalMs: number, walFile?: string) => {
   const waiters = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
+  let quickLook: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
   let seenVersion: unknown;
 
   const wakeAll = () => {
     for (const wake of [...waiters]) wake();
   };
 
-  const poll = () => {
-    if (!db.open) return wakeAll();
-    const version: unknown = db.pragma('data_version', { simple: true });
-    if (version !== seenVersion) {
-      seenVersion = version;
+  /** Wakes everyone if another connection committed since the last look; says whether it did. */
+  const poll = (): boolean => {
+    if (!db.open) {
       wakeAll();
+      return true;
+    }
+    const version: unknown = db.pragma('data_version', { simple: true });
+    if (version === seenVersion) return false;
+    seenVersion = version;
+    wakeAll();
+    return true;
+  };
+
+  const stopWatching = () => {
+    watcher?.close();
+    watcher = undefined;
+  };
+
+  // Watched only between the quick looks: every write of every commit (this process's too)
+  // raises a notice, so a watcher left open under load costs more than the looks it saves.
+  const watchWal = () => {
+    if (walFile === undefined) return;
+    try {
+      // Not persistent: a subscription waiting for news keeps no process alive.
+      watcher = watch(walFile, { persistent: false }, () => {
+        stopWatching();
+        lookSoon(FIRST_LOOK_MS);
+      });
+      watcher.on('error', () => {
+        stopWatching();
+        walFile = undefined;
+      });
+    } catch {
+      // No such file, or no watches left: the timer still finds every append.
+      walFile = undefined;
     }
   };
 
-  const stopTimerWhenIdle = () => {
-    if (waiters.size === 0 && timer !== undefined) {
-      clearInterval(timer);
-      timer = undefined;
-    }
+  const lookSoon = (delayMs: number) => {
+    clearTimeout(quickLook);
+    quickLook = setTimeout(() => {
+      quickLook = undefined;
+      if (poll() || waiters.size === 0) return;
+      if (delayMs < LAST_QUICK_LOOK_MS) lookSoon(delayMs * 2);
+      else watchWal();
+    }, delayMs);
+  };
+
+  const startLooking = () => {
+    seenVersion = db.pragma('data_version', { simple: true });
+    timer = setInterval(poll, pollIntervalMs);
+    lookSoon(FIRST_LOOK_MS);
+  };
+
+  const stopLookingWhenIdle = () => {
+    if (waiters.size > 0 || timer === undefined) return;
+    clearInterval(timer);
+    timer = undefined;
+    clearTimeout(quickLook);
+    quickLook = undefined;
+    stopWatching();
   };
 
   /** `isNewer` is checked after registering, so an append between the caller's read and this wait is not missed. */
@@ -36,22 +97,19 @@ export const getSQLiteWaiters = (db: Database, pollIntervalMs: number) => {
       const wake = () => {
         waiters.delete(wake);
         signal.removeEventListener('abort', wake);
-        stopTimerWhenIdle();
+        stopLookingWhenIdle();
         resolve();
       };
       if (signal.aborted) return resolve();
       waiters.add(wake);
       signal.addEventListener('abort', wake, { once: true });
-      if (timer === undefined) {
-        seenVersion = db.pragma('data_version', { simple: true });
-        timer = setInterval(poll, pollIntervalMs);
-      }
+      if (timer === undefined) startLooking();
       if (isNewer()) wake();
     });
 
   const stop = () => {
     wakeAll();
-    stopTimerWhenIdle();
+    stopLookingWhenIdle();
   };
 
   return { waitForAppend, wakeAll, stop };
