@@ -122,3 +122,25 @@ export async function* readAllInBatches(
   }
   if (batch.length > 0) yield batch;
 }
+
+/**
+ * The position of the last event a reader can see now (of those `filter` matches). The port has
+ * no "head" call, but every store's subscription from the end opens with a `caughtUp` marker at
+ * the head, so we ask that. On PostgreSQL it is also a wait: the head is the horizon, below
+ * which no writer still in flight can commit.
+ */
+export const headPosition = async (store: EventStore, filter?: EventFilter): Promise<bigint> => {
+  const stop = new AbortController();
+  try {
+    for await (const message of store.subscribeToAll({
+      from: 'end',
+      signal: stop.signal,
+      ...(filter ? { filter } : {}),
+    })) {
+      if (message.kind === 'caughtUp') return message.position;
+    }
+    return 0n;
+  } finally {
+    stop.abort();
+  }
+};

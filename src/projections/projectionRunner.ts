@@ -1,5 +1,5 @@
 import type { EventStore, RecordedEvent } from '../ports/eventStore';
-import { readAllInBatches } from '../ports/eventStore';
+import { headPosition, readAllInBatches } from '../ports/eventStore';
 import type { ReadModelStore } from '../ports/readModelStore';
 import { streamNameOf } from '../domain/task';
 import type { AnyProjection } from './projection';
@@ -7,7 +7,8 @@ import { projections as allProjections, tableOf } from './registry';
 import { applyBatch, ReadMissing, recordCheckpoints } from './applyBatch';
 import { toProjectedEvents } from './projectedEvents';
 import { isCurrent, isSettling, REBUILDING, settling } from './checkpointVersions';
-import { INLINE_CHECKPOINT_INTERVAL } from './inlineProjections';
+import { getAsyncFollower } from './asyncFollower';
+import { getCheckpointAdvancer } from './checkpointAdvancer';
 import { taskIndex } from './taskIndex';
 
 export type Progress = { readonly position: bigint; readonly head: bigint; readonly events: number };
@@ -60,22 +61,11 @@ export const readMissingFrom =
     return toProjectedEvents(events);
   };
 
-/** The position of the last event in the store. */
-export const headPosition = async (store: EventStore): Promise<bigint> => {
-  const stop = new AbortController();
-  try {
-    for await (const message of store.subscribeToAll({ from: 'end', signal: stop.signal })) {
-      if (message.kind === 'caughtUp') return message.position;
-    }
-    return 0n;
-  } finally {
-    stop.abort();
-  }
-};
-
 /**
  * Feeds projections from the store and keeps their checkpoints: catch-up at start, rebuild on a
- * new version or on demand, and (async mode) following the store's subscription.
+ * new version or on demand; and, by mode, following the store's subscription (async,
+ * asyncFollower.ts) or moving the checkpoints after this engine's appends (inline on
+ * PostgreSQL, checkpointAdvancer.ts).
  */
 export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
   const {
@@ -89,10 +79,8 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     advanceAfterMs = DEFAULT_ADVANCE_AFTER_MS,
   } = options;
   const readMissing = readMissingFrom(store);
+  // Told of every applied batch: what async-mode `waitFor`s wait on.
   const applied = new Set<() => void>();
-  // Async mode: how many `waitFor`s are pending, and how to cut the follower's gathering short.
-  let waiters = 0;
-  let hurryFollower: (() => void) | undefined;
 
   /** Read together: a rebuild's clear lands before all of them or after all (see ReadModelStore). */
   const checkpointsOf = async (targets: readonly AnyProjection[]) => {
@@ -292,148 +280,24 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     await catchUp(projections, onProgress, { mostlyFolded: inline });
   };
 
-  // This engine's appends since `advance` last moved the checkpoints, when, and the move in flight.
-  let appendsSinceMove = 0;
-  let lastMoveAt = Date.now();
-  let advancing: Promise<void> | undefined;
+  const { advance, advanced } = getCheckpointAdvancer({
+    store,
+    readModels,
+    projections,
+    enabled: advanceCheckpoints,
+    advanceAfterMs,
+  });
 
-  /**
-   * Inline mode on a store whose inline writers leave the checkpoints alone (`advanceCheckpoints`):
-   * called after each of this engine's appends. Every INLINE_CHECKPOINT_INTERVAL appends (or at
-   * the first append `advanceAfterMs` after the last move), moves every current checkpoint up to
-   * the head, in the background and one move at a time. Counted
-   * in appends, not positions: PostgreSQL's are sparse. Below the head every event is final and
-   * was folded by its own append, whose writer saw the checkpoint current or settling (a
-   * REBUILDING one ends as settling, which this leaves alone). A failed move only leaves more
-   * for the next start to re-read.
-   */
-  const advance = () => {
-    if (!advanceCheckpoints) return;
-    appendsSinceMove++;
-    if (advancing !== undefined) return;
-    const now = Date.now();
-    if (appendsSinceMove < INLINE_CHECKPOINT_INTERVAL && now - lastMoveAt < advanceAfterMs) return;
-    appendsSinceMove = 0;
-    lastMoveAt = now;
-    advancing = (async () => {
-      const head = await headPosition(store);
-      await readModels.transaction(
-        (tx) =>
-          tx.advanceCheckpoints(
-            new Map(projections.map((p) => [p.name, { version: p.version, position: head }])),
-          ),
-        { durable: false },
-      );
-    })()
-      .catch(() => undefined)
-      .finally(() => (advancing = undefined));
-  };
-
-  /** Resolves once a move `advance` started has ended (before the engine closes its stores). */
-  const advanced = async () => {
-    await advancing;
-  };
-
-  /**
-   * Async mode: follows the store's subscription until `signal` aborts. A reader fills a
-   * bounded buffer and the applier takes whatever has gathered, so a burst of appends costs one
-   * read-model transaction, not one each; a full buffer makes the reader wait. Once live, the
-   * store lets appends gather for `lingerMs` before it reads (cut short when a `waitFor` needs
-   * them): applying a trickle one append at a time would cost more than the inline mode it is
-   * meant to beat. The commits need not be durable: rows and checkpoint are lost together, and
-   * the next catch-up folds them again.
-   */
-  const follow = async (signal: AbortSignal) => {
-    const states = await checkpointsOf(projections);
-    const after = min(states.map((s) => s.checkpoint?.position ?? 0n));
-    const buffer: RecordedEvent[] = [];
-    let reading = true;
-    let failure: unknown;
-    let wakeApplier: (() => void) | undefined;
-    let wakeReader: (() => void) | undefined;
-    // The applier wakes once the reader has pushed all it has at hand (a whole read), not at its first event.
-    let wakeScheduled = false;
-    const wakeAfterPushes = () => {
-      if (wakeScheduled) return;
-      wakeScheduled = true;
-      setImmediate(() => {
-        wakeScheduled = false;
-        wakeApplier?.();
-      });
-    };
-    const gather = (stop: AbortSignal) =>
-      new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          stop.removeEventListener('abort', done);
-          hurryFollower = undefined;
-          resolve();
-        };
-        const timer = setTimeout(done, waiters > 0 ? 0 : lingerMs);
-        hurryFollower = done;
-        stop.addEventListener('abort', done, { once: true });
-      });
-    const reader = (async () => {
-      const subscription = store.subscribeToAll({
-        from: { after },
-        signal,
-        batchSize,
-        ...(lingerMs > 0 ? { gather } : {}),
-      });
-      for await (const message of subscription) {
-        if (message.kind !== 'event') continue;
-        buffer.push(message.event);
-        if (buffer.length >= batchSize) wakeApplier?.();
-        else wakeAfterPushes();
-        if (buffer.length >= 2 * batchSize) await new Promise<void>((resolve) => (wakeReader = resolve));
-      }
-    })()
-      .catch((e: unknown) => {
-        if (!signal.aborted) failure = e;
-      })
-      .finally(() => {
-        reading = false;
-        wakeApplier?.();
-      });
-    while (reading || buffer.length > 0) {
-      if (buffer.length === 0) {
-        await new Promise<void>((resolve) => (wakeApplier = resolve));
-        wakeApplier = undefined;
-        continue;
-      }
-      await apply(projections, buffer.splice(0, batchSize), { durable: false });
-      wakeReader?.();
-      wakeReader = undefined;
-    }
-    await reader;
-    if (failure !== undefined) throw failure;
-  };
-
-  /** Resolves once every projection has folded the event at `position` (`{ atLeast }` queries). */
-  const waitFor = async (position: bigint, signal?: AbortSignal) => {
-    const reached = async () =>
-      (await checkpointsOf(projections)).every((s) => (s.checkpoint?.position ?? 0n) >= position);
-    waiters++;
-    try {
-      while (!(await reached())) {
-        if (signal?.aborted) throw signal.reason;
-        // Someone reads now: the follower reads what has been appended without gathering more.
-        hurryFollower?.();
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            applied.delete(done);
-            clearTimeout(timer);
-            resolve();
-          };
-          // Another process may be the one applying: look again after a while either way.
-          const timer = setTimeout(done, 50);
-          applied.add(done);
-        });
-      }
-    } finally {
-      waiters--;
-    }
-  };
+  const { follow, waitFor } = getAsyncFollower({
+    store,
+    batchSize,
+    lingerMs,
+    startAfter: async () => min((await checkpointsOf(projections)).map((s) => s.checkpoint?.position ?? 0n)),
+    apply: (batch) => apply(projections, batch, { durable: false }),
+    reached: async (position) =>
+      (await checkpointsOf(projections)).every((s) => (s.checkpoint?.position ?? 0n) >= position),
+    onApplied: applied,
+  });
 
   return { prepare, catchUp, rebuild, follow, waitFor, advance, advanced };
 };

@@ -1,4 +1,5 @@
-import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
+import { getProjectionRunner } from '../../src/projections/projectionRunner';
+import { headPosition } from '../../src/ports/eventStore';
 import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
 import { projections } from '../../src/projections/registry';
 import { testEngine } from '../support/engine';

@@ -1,6 +1,7 @@
 import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
 import { REBUILDING } from '../../src/projections/checkpointVersions';
-import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
+import { getProjectionRunner } from '../../src/projections/projectionRunner';
+import { headPosition } from '../../src/ports/eventStore';
 import { projections, tableOf } from '../../src/projections/registry';
 import { executions } from '../../src/projections/executions';
 import type { ReadModelStore } from '../../src/ports/readModelStore';

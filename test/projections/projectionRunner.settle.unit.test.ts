@@ -1,6 +1,7 @@
 import type { Engine } from '../../src/engine/engine';
 import { memoryStorage, type Storage } from '../../src/adapters/storage/openStorage';
-import { getProjectionRunner, headPosition } from '../../src/projections/projectionRunner';
+import { getProjectionRunner } from '../../src/projections/projectionRunner';
+import { headPosition } from '../../src/ports/eventStore';
 import { REBUILDING, settling } from '../../src/projections/checkpointVersions';
 import { INLINE_CHECKPOINT_INTERVAL } from '../../src/projections/inlineProjections';
 import { projections } from '../../src/projections/registry';

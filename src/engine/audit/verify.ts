@@ -1,10 +1,9 @@
 import type { EventStore } from '../../ports/eventStore';
-import { readAllInBatches } from '../../ports/eventStore';
+import { headPosition, readAllInBatches } from '../../ports/eventStore';
 import { TASK_STREAM_PREFIX } from '../../domain/task';
 import type { Status } from '../../domain/status';
 import type { Target } from '../../domain/machine';
 import { auditEvent, AuditProblem, StreamAudit } from './streamAudit';
-import { headPosition } from './headPosition';
 
 /** The first thing wrong in a stream: later events of a broken stream are not judged. */
 export type VerifyBreak = {
