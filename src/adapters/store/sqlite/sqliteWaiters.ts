@@ -3,8 +3,8 @@ import type { Database } from 'better-sqlite3';
 
 // How a wait looks for other processes' commits: again after 1, 2, 4, 8 and 16 ms, since news
 // soon after a wait begins is the common case (a commit whose frames were being written while
-// the subscriber read, a busy log); then by the WAL file's change notices and every
-// `pollIntervalMs`. A notice is never acted on alone: a commit writes its frames, syncs them and
+// the subscriber read, a busy log); then, from the last of those on, by the WAL file's change
+// notices, and every `pollIntervalMs` throughout. A notice is never acted on alone: a commit writes its frames, syncs them and
 // only then becomes visible (in the WAL index, shared memory, whose changes nothing reports), so
 // it starts the quick looks over.
 const FIRST_LOOK_MS = 1;
@@ -49,7 +49,7 @@ export const getSQLiteWaiters = (db: Database, pollIntervalMs: number, walFile?:
   // Watched only between the quick looks: every write of every commit (this process's too)
   // raises a notice, so a watcher left open under load costs more than the looks it saves.
   const watchWal = () => {
-    if (walFile === undefined) return;
+    if (walFile === undefined || watcher !== undefined) return;
     try {
       // Not persistent: a subscription waiting for news keeps no process alive.
       watcher = watch(walFile, { persistent: false }, () => {
@@ -70,9 +70,11 @@ export const getSQLiteWaiters = (db: Database, pollIntervalMs: number, walFile?:
     clearTimeout(quickLook);
     quickLook = setTimeout(() => {
       quickLook = undefined;
-      if (poll() || waiters.size === 0) return;
-      if (delayMs < LAST_QUICK_LOOK_MS) lookSoon(delayMs * 2);
-      else watchWal();
+      if (poll() || waiters.size === 0 || delayMs >= LAST_QUICK_LOOK_MS) return;
+      // The watcher opens before the last look, which still sees a commit whose frames were
+      // written just before it opened (and so raised no notice) but not yet synced.
+      if (delayMs * 2 >= LAST_QUICK_LOOK_MS) watchWal();
+      lookSoon(delayMs * 2);
     }, delayMs);
   };
 
