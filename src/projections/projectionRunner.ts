@@ -1,6 +1,6 @@
 import type { EventStore, RecordedEvent } from '../ports/eventStore';
 import { headPosition, readAllInBatches } from '../ports/eventStore';
-import type { ReadModelStore } from '../ports/readModelStore';
+import type { Checkpoint, ReadModelStore } from '../ports/readModelStore';
 import { streamNameOf } from '../domain/task';
 import type { AnyProjection } from './projection';
 import { projections as allProjections, tableOf } from './registry';
@@ -49,7 +49,11 @@ type VersionOf = (projection: AnyProjection) => number;
 const rebuildingVersion: VersionOf = () => REBUILDING;
 const settlingVersion: VersionOf = (projection) => settling(projection.version);
 
-const min = (values: readonly bigint[]) => values.reduce((a, b) => (b < a ? b : a), values[0] ?? 0n);
+/** The lowest position of these checkpoints (0 for one not recorded): where reading must start. */
+const slowest = (states: readonly { checkpoint: Checkpoint | undefined }[]) => {
+  const positions = states.map((s) => s.checkpoint?.position ?? 0n);
+  return positions.reduce((a, b) => (b < a ? b : a), positions[0] ?? 0n);
+};
 
 /** A row that missed events reads them from its own stream: streams are contiguous. */
 export const readMissingFrom =
@@ -132,7 +136,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     }: { versionOf?: VersionOf; mostlyFolded?: boolean; after?: bigint } = {},
   ): Promise<{ events: number; position: bigint }> => {
     const states = await checkpointsOf(targets);
-    const from = after ?? min(states.map((s) => s.checkpoint?.position ?? 0n));
+    const from = after ?? slowest(states);
     const head = onProgress === undefined ? 0n : await headPosition(store);
     let events = 0;
     let position = from;
@@ -271,7 +275,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
         if (unsettled.length > 0)
           await settle(
             unsettled.map((s) => s.projection),
-            min(unsettled.map((s) => s.checkpoint?.position ?? 0n)),
+            slowest(unsettled),
           );
       });
     }
@@ -292,7 +296,7 @@ export const getProjectionRunner = (options: ProjectionRunnerOptions) => {
     store,
     batchSize,
     lingerMs,
-    startAfter: async () => min((await checkpointsOf(projections)).map((s) => s.checkpoint?.position ?? 0n)),
+    startAfter: async () => slowest(await checkpointsOf(projections)),
     apply: (batch) => apply(projections, batch, { durable: false }),
     reached: async (position) =>
       (await checkpointsOf(projections)).every((s) => (s.checkpoint?.position ?? 0n) >= position),

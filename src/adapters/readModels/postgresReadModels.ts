@@ -141,23 +141,32 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
       if (ctes.length > 0) await db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
     };
     /**
-     * One statement for every table. A checkpoint only moves forwards within one version; a new
-     * version (a rebuild's REBUILDING, then its real one) replaces it. Rows go in name order, so
-     * two transactions moving the same checkpoints lock them in the same order.
+     * One statement for every table, rows in name order, so two transactions writing the same
+     * checkpoints lock them in the same order; `onConflict` says what becomes of a recorded one.
      */
-    const setCheckpoints = async (given: ReadonlyMap<string, Checkpoint>) => {
-      if (given.size === 0) return;
+    const upsertCheckpoints = async (given: ReadonlyMap<string, Checkpoint>, onConflict: string) => {
       const sorted = [...given].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       await db.query(
         `INSERT INTO ${checkpointTable} AS c (name, version, position)
          SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
-         ON CONFLICT (name) DO UPDATE SET version = excluded.version,
-           position = CASE WHEN c.version = excluded.version THEN greatest(c.position, excluded.position) ELSE excluded.position END`,
+         ON CONFLICT (name) DO UPDATE SET ${onConflict}`,
         [
           sorted.map(([name]) => name),
           sorted.map(([, checkpoint]) => checkpoint.version),
           sorted.map(([, checkpoint]) => checkpoint.position.toString()),
         ],
+      );
+    };
+    /**
+     * A checkpoint only moves forwards within one version; a new version (a rebuild's
+     * REBUILDING, then its real one) replaces it.
+     */
+    const setCheckpoints = async (given: ReadonlyMap<string, Checkpoint>) => {
+      if (given.size === 0) return;
+      await upsertCheckpoints(
+        given,
+        `version = excluded.version,
+           position = CASE WHEN c.version = excluded.version THEN greatest(c.position, excluded.position) ELSE excluded.position END`,
       );
     };
     // The checkpoint rows this transaction already holds FOR UPDATE: a batch locks them before
@@ -176,18 +185,10 @@ export const getPostgresReadModels = (pool: Pool, schema: string) => {
      */
     const advanceCheckpoints = async (given: ReadonlyMap<string, Checkpoint>) => {
       if (given.size === 0) return;
-      const sorted = [...given].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-      await lockForUpdate(sorted.map(([name]) => name));
-      await db.query(
-        `INSERT INTO ${checkpointTable} AS c (name, version, position)
-         SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[])
-         ON CONFLICT (name) DO UPDATE SET position = excluded.position
-         WHERE c.version = excluded.version AND c.position < excluded.position`,
-        [
-          sorted.map(([name]) => name),
-          sorted.map(([, checkpoint]) => checkpoint.version),
-          sorted.map(([, checkpoint]) => checkpoint.position.toString()),
-        ],
+      await lockForUpdate([...given.keys()]);
+      await upsertCheckpoints(
+        given,
+        'position = excluded.position WHERE c.version = excluded.version AND c.position < excluded.position',
       );
     };
     return {
