@@ -8,9 +8,15 @@ export type BenchArgs = {
   readonly events: number;
   /** Measured runs per figure (at least 3 for a full run). */
   readonly runs: number;
+  /** Stores to measure on (`sqlite`, `postgres`, `memory`, `redis`); every store when undefined. */
+  readonly stores: ReadonlySet<string> | undefined;
 };
 
-const USAGE = `usage: npm run bench -- [--only <workload>[,<workload>…]] [--quick] [--events <n>] [--runs <n>]`;
+/** Whether a run asked for figures of `store`: `--stores` names it, or names nothing. */
+export const measures = (args: Pick<BenchArgs, 'stores'>, store: string) =>
+  args.stores === undefined || args.stores.has(store);
+
+const USAGE = `usage: npm run bench -- [--only <workload>[,<workload>…]] [--stores <store>[,<store>…]] [--quick] [--events <n>] [--runs <n>]`;
 
 const positiveInt = (flag: string, value: string | undefined): number => {
   const n = Number(value?.replace(/_/g, ''));
@@ -23,6 +29,7 @@ export const parseArgs = (argv: readonly string[]): BenchArgs => {
   let quick = false;
   let events: number | undefined;
   let runs: number | undefined;
+  let stores: Set<string> | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [flag, inline] = arg?.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
@@ -30,6 +37,10 @@ export const parseArgs = (argv: readonly string[]): BenchArgs => {
     switch (flag) {
       case '--only':
         only.push(...(value() ?? '').split(',').filter((s) => s !== ''));
+        break;
+      case '--stores':
+        stores ??= new Set();
+        for (const store of (value() ?? '').split(',').filter((s) => s !== '')) stores.add(store);
         break;
       case '--quick':
         quick = true;
@@ -47,5 +58,5 @@ export const parseArgs = (argv: readonly string[]): BenchArgs => {
         throw new Error(`unknown argument ${String(arg)}\n${USAGE}`);
     }
   }
-  return { only, quick, events: events ?? (quick ? 20_000 : 1_000_000), runs: runs ?? 3 };
+  return { only, quick, events: events ?? (quick ? 20_000 : 1_000_000), runs: runs ?? 3, stores };
 };

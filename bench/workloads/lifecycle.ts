@@ -3,6 +3,7 @@ import { figureOf } from '../lib/figures';
 import type { LifecycleInput, LifecycleRun } from '../children/lifecycleChild';
 import { messageOf, Workload } from '../lib/workload';
 import type { EngineStoreKind } from '../lib/benchStores';
+import { measures } from '../lib/args';
 
 const STORES: readonly EngineStoreKind[] = ['sqlite', 'postgres'];
 const CALLERS = [1, 8] as const;
@@ -24,7 +25,7 @@ export const lifecycle: Workload = {
     'taskledger commands: 2,000 task lifecycles (10 events each), 1 and 8 callers, SQLite and PostgreSQL',
   run: async (ctx) => {
     for (const projections of PROJECTIONS)
-      for (const store of STORES)
+      for (const store of STORES.filter((s) => measures(ctx, s)))
         for (const callers of CALLERS) {
           const name = `lifecycle.${modeName(callers)}${projections === 'async' ? '.async-projections' : ''}`;
           const input: LifecycleInput = {

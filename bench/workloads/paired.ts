@@ -10,6 +10,7 @@ import { messageOf, BenchContext, Workload } from '../lib/workload';
 import { modeName } from './lifecycle';
 import { insertRate } from './rawSQLite';
 import { autocommitRate } from './rawPostgres';
+import { measures } from '../lib/args';
 
 /** One side of a ratio: a figure name and how to measure it once, in events/s. */
 type Side = { readonly name: string; readonly measure: () => Promise<number> };
@@ -129,7 +130,7 @@ export const paired: Workload = {
   description:
     'the lifecycle ratios to Emmett PostgreSQL, to the raw insert and of async to inline projections, in interleaved rounds',
   run: async (ctx) => {
-    for (const { store, sides, pairs } of plansOf(ctx)) {
+    for (const { store, sides, pairs } of plansOf(ctx).filter((plan) => measures(ctx, plan.store))) {
       try {
         const rates = new Map<string, number[]>(sides.map((side) => [side.name, []]));
         for (let round = 0; round < ctx.runs; round++) {

@@ -3,6 +3,7 @@ import { figureOf } from '../lib/figures';
 import type { PeerInput, PeerRun } from '../children/peerChild';
 import { messageOf, Workload } from '../lib/workload';
 import { modeName } from './lifecycle';
+import { measures } from '../lib/args';
 
 /**
  * Emmett's SQLite and PostgreSQL event stores appending the same lifecycle events (one event per
@@ -18,7 +19,7 @@ export const peer: Workload = {
       // Emmett SQLite as a caller who retries its transient lock errors would see it.
       ...[1, 8].map((callers) => ({ store: 'sqlite' as const, callers, retry: true })),
     ];
-    for (const { store, callers, retry } of configurations) {
+    for (const { store, callers, retry } of configurations.filter((c) => measures(ctx, c.store))) {
       const name = `peer.emmett.${modeName(callers)}${retry ? '.retrying' : ''}`;
       const input: PeerInput = { store, callers, tasks: ctx.sizes.peerTasks, runs: ctx.runs, warmupTasks: 20, retry };
       try {

@@ -3,6 +3,7 @@ import { figureOf } from '../lib/figures';
 import { generatedLog } from '../lib/generatedLog';
 import { repeat, Workload } from '../lib/workload';
 import type { RebuildResult } from '../children/rebuildChild';
+import { measures } from '../lib/args';
 
 /**
  * `engine.rebuild()` of every projection from a generated log of `--events` events (default
@@ -13,6 +14,7 @@ export const rebuild: Workload = {
   name: 'rebuild',
   description: 'engine.rebuild() of all projections from a 1,000,000-event SQLite log (--events), events/s and peak RSS',
   run: async (ctx) => {
+    if (!measures(ctx, 'sqlite')) return;
     const log = await generatedLog(ctx.events);
     const store = 'sqlite';
     const values = await repeat(ctx.runs, async () => {

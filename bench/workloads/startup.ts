@@ -6,6 +6,7 @@ import { tempSQLiteFile } from '../lib/tempStores';
 import { median } from '../lib/stats';
 import { progress } from '../lib/progress';
 import { repeat, Workload } from '../lib/workload';
+import { measures } from '../lib/args';
 
 /** Launches per run: a start-up takes about 0.2 s, and one launch is at the mercy of the scheduler. */
 const LAUNCHES = 10;
@@ -39,6 +40,7 @@ export const startup: Workload = {
   description:
     'a fresh process loading dist/, opening an existing SQLite store, one list, close: ms (and bare Node)',
   run: async (ctx) => {
+    if (!measures(ctx, 'sqlite')) return;
     if (!existsSync(join(DIST, 'index.js'))) {
       ctx.emit({
         name: 'startup.open-engine',

@@ -5,6 +5,7 @@ import type { LatencySummary } from '../lib/latencyRuns';
 import { progress } from '../lib/progress';
 import { messageOf, repeat, BenchContext, Workload } from '../lib/workload';
 import type { SubscriberInput } from '../children/subscriberChild';
+import { measures } from '../lib/args';
 
 const measure = async (ctx: BenchContext, mode: SubscriberInput['mode'], kind: EngineStoreKind) => {
   const name = `subscription.${mode}`;
@@ -35,7 +36,9 @@ export const subscriptionLatency: Workload = {
   description:
     'append → engine.subscribe delivery, p50/p99, in-process (memory, SQLite, PostgreSQL) and across processes',
   run: async (ctx) => {
-    for (const kind of ['memory', 'sqlite', 'postgres'] as const) await measure(ctx, 'in-process', kind);
-    for (const kind of ['sqlite', 'postgres'] as const) await measure(ctx, 'cross-process', kind);
+    for (const kind of ['memory', 'sqlite', 'postgres'] as const)
+      if (measures(ctx, kind)) await measure(ctx, 'in-process', kind);
+    for (const kind of ['sqlite', 'postgres'] as const)
+      if (measures(ctx, kind)) await measure(ctx, 'cross-process', kind);
   },
 };

@@ -3,6 +3,7 @@ import { figureOf } from '../lib/figures';
 import { generatedLog } from '../lib/generatedLog';
 import { messageOf, repeat, BenchContext, Workload } from '../lib/workload';
 import type { VerifyResult } from '../children/verifyChild';
+import { measures } from '../lib/args';
 
 /**
  * V8's old space for the capped runs: far below the ~400 MB of JSON in a 1,000,000-event log,
@@ -43,6 +44,7 @@ export const verify: Workload = {
   name: 'verify',
   description: 'engine.verify() of the same 1,000,000-event SQLite log (also heap-capped, and a 10× smaller log): events/s and peak RSS',
   run: async (ctx) => {
+    if (!measures(ctx, 'sqlite')) return;
     const log = await generatedLog(ctx.events);
     const small = await generatedLog(Math.max(10, Math.round(ctx.events / 100) * 10));
     await variant(ctx, 'verify', `${log.events} events`, () => verifyIn(log.path, log.events));

@@ -11,6 +11,7 @@ import { progress } from '../lib/progress';
 import { messageOf, repeat, BenchContext, Workload } from '../lib/workload';
 import type { TaskledgerWorkerInput } from '../children/taskledgerWorkerChild';
 import type { BullMQWorkerInput } from '../children/bullmqWorkerChild';
+import { measures } from '../lib/args';
 
 const PROCESSES = 4;
 /** Tasks each worker process runs at once, the same on both sides. */
@@ -178,8 +179,7 @@ export const workers: Workload = {
   description:
     '10,000 no-op tasks by 4 worker processes: engine.worker (SQLite, PostgreSQL) vs BullMQ on Redis',
   run: async (ctx) => {
-    await taskledgerSide(ctx, 'sqlite');
-    await taskledgerSide(ctx, 'postgres');
-    await bullmqSide(ctx);
+    for (const kind of ['sqlite', 'postgres'] as const) if (measures(ctx, kind)) await taskledgerSide(ctx, kind);
+    if (measures(ctx, 'redis')) await bullmqSide(ctx);
   },
 };
