@@ -81,13 +81,16 @@ export const getGroupCommit = <T, R>(
       schedule();
     });
 
+  /** Whether something submitted is not settled yet. */
+  const busy = () => scheduled || running !== undefined || queue.length > 0;
+
   /** Resolves once everything submitted so far is settled. */
   const drain = async () => {
-    while (scheduled || running !== undefined || queue.length > 0) {
+    while (busy()) {
       if (running !== undefined) await running;
       else await new Promise((resolve) => setImmediate(resolve));
     }
   };
 
-  return { submit, drain };
+  return { submit, drain, busy };
 };

@@ -18,6 +18,24 @@ describe('getGroupCommit', () => {
     expect(flushes).toEqual([[1, 2, 3]]);
   });
 
+  it('is busy from a submit until its answer, and while it waits for the lock', async () => {
+    let release: () => void = () => undefined;
+    const group = getGroupCommit<number, string>(okAll, {
+      maxBatchWeight: 100,
+      weigh: () => 1,
+      acquire: () => new Promise<void>((resolve) => (release = resolve)),
+    });
+    expect(group.busy()).toBe(false);
+    const answer = group.submit(1);
+    expect(group.busy()).toBe(true);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(group.busy()).toBe(true);
+    release();
+    await answer;
+    await group.drain();
+    expect(group.busy()).toBe(false);
+  });
+
   it('takes the batch only once acquire resolves, so items submitted while it waits join it', async () => {
     const flushes: number[][] = [];
     let release: () => void = () => undefined;

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { getSQLiteEventStore } from '../../../src/adapters/store/sqlite/sqliteEventStore';
+import { getSQLiteWaiters } from '../../../src/adapters/store/sqlite/sqliteWaiters';
 import type { SubscriptionMessage } from '../../../src/ports/eventStore';
 import { SQLITE_SCHEMA_VERSION } from '../../../src/adapters/store/sqlite/sqliteSchema';
 import { anEvent, collect, idsOf, someEvents } from '../../contract/contractSupport';
@@ -233,6 +234,43 @@ describe('sqlite store', () => {
     it('is woken by an append right after it began waiting, without waiting for the poll', () => wokenBy(0));
 
     it('is woken by an append after a quiet spell, by the WAL file changing', () => wokenBy(200));
+
+    it("looks no further while an append of this process is on its way: that append's commit wakes it", async () => {
+      const path = aPath();
+      await getSQLiteEventStore({ path }).close();
+      const db = new Database(path);
+      const other = new Database(path);
+      other.exec('CREATE TABLE scratch (x)');
+      let appending = true;
+      const waiters = getSQLiteWaiters(db, {
+        pollIntervalMs: 600_000,
+        walFile: `${path}-wal`,
+        appending: () => appending,
+      });
+      const stop = new AbortController();
+      try {
+        let woken = false;
+        const waiting = waiters.waitForAppend(() => false, stop.signal).then(() => (woken = true));
+        other.prepare('INSERT INTO scratch VALUES (1)').run();
+        // Past every quick look and the watcher's first notice: none of them may read meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(woken).toBe(false);
+        waiters.wakeAll();
+        await waiting;
+        expect(woken).toBe(true);
+
+        // With nothing of its own on the way, the same commit of another connection wakes it.
+        appending = false;
+        const again = waiters.waitForAppend(() => false, stop.signal);
+        other.prepare('INSERT INTO scratch VALUES (1)').run();
+        await again;
+      } finally {
+        stop.abort();
+        waiters.stop();
+        other.close();
+        db.close();
+      }
+    });
   });
 
   it('reports appends and reads on a closed store as store_unavailable', async () => {

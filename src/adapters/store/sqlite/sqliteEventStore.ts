@@ -75,8 +75,12 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): SQLiteEve
     if (closing.signal.aborted) throw storeUnavailable('sqlite', 'the store is closed');
   };
   const reads = getSQLiteReads(db, assertOpen);
-  const waiters = getSQLiteWaiters(db, pollIntervalMs, path === ':memory:' ? undefined : `${path}-wal`);
   const appender = getSQLiteAppender(db, onAppended, busyTimeoutMs);
+  const waiters = getSQLiteWaiters(db, {
+    pollIntervalMs,
+    walFile: path === ':memory:' ? undefined : `${path}-wal`,
+    appending: () => groupCommit.busy(),
+  });
   const groupCommit = getGroupCommit<SQLiteAppend, AppendResult>(
     (batch) => {
       const outcomes = appender.appendBatch(batch, true);

@@ -10,6 +10,18 @@ import type { Database } from 'better-sqlite3';
 const FIRST_LOOK_MS = 1;
 const LAST_QUICK_LOOK_MS = 16;
 
+export type SQLiteWaitersOptions = {
+  readonly pollIntervalMs: number;
+  /** The WAL file, whose change notices wake a wait after the quick looks; none for `:memory:`. */
+  readonly walFile?: string;
+  /**
+   * Whether an append of this process is on its way. Its commit wakes every waiter, and the read
+   * after it sees all commits before it, other processes' too: a quick look meanwhile would only
+   * add a read (under load, a worker's reads went up 2.5× with the looks).
+   */
+  readonly appending?: () => boolean;
+};
+
 /**
  * Wakes waiting subscriptions: at once after an append in this process, and for appends by
  * other processes when `PRAGMA data_version` changes (it does when another connection commits),
@@ -17,12 +29,17 @@ const LAST_QUICK_LOOK_MS = 16;
  * process's append is seen within a few milliseconds even after a long quiet; without, or where
  * the file system does not report changes, within `pollIntervalMs`.
  */
-export const getSQLiteWaiters = (db: Database, pollIntervalMs: number, walFile?: string) => {
+export const getSQLiteWaiters = (db: Database, options: SQLiteWaitersOptions) => {
+  const { pollIntervalMs, appending = () => false } = options;
+  let { walFile } = options;
   const waiters = new Set<() => void>();
   let timer: NodeJS.Timeout | undefined;
   let quickLook: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   let seenVersion: unknown;
+  // Prepared once: a wait looks up to six times, and db.pragma() compiles the statement on every
+  // call (4 against 1.6 µs in a loop; 1.6% of a SQLite worker's CPU in a profile).
+  const dataVersion = db.prepare('PRAGMA data_version').pluck();
 
   const wakeAll = () => {
     for (const wake of [...waiters]) wake();
@@ -34,7 +51,7 @@ export const getSQLiteWaiters = (db: Database, pollIntervalMs: number, walFile?:
       wakeAll();
       return true;
     }
-    const version: unknown = db.pragma('data_version', { simple: true });
+    const version: unknown = dataVersion.get();
     if (version === seenVersion) return false;
     seenVersion = version;
     wakeAll();
@@ -70,7 +87,7 @@ export const getSQLiteWaiters = (db: Database, pollIntervalMs: number, walFile?:
     clearTimeout(quickLook);
     quickLook = setTimeout(() => {
       quickLook = undefined;
-      if (poll() || waiters.size === 0 || delayMs >= LAST_QUICK_LOOK_MS) return;
+      if (appending() || poll() || waiters.size === 0 || delayMs >= LAST_QUICK_LOOK_MS) return;
       // The watcher opens before the last look, which still sees a commit whose frames were
       // written just before it opened (and so raised no notice) but not yet synced.
       if (delayMs * 2 >= LAST_QUICK_LOOK_MS) watchWal();
@@ -79,7 +96,7 @@ export const getSQLiteWaiters = (db: Database, pollIntervalMs: number, walFile?:
   };
 
   const startLooking = () => {
-    seenVersion = db.pragma('data_version', { simple: true });
+    seenVersion = dataVersion.get();
     timer = setInterval(poll, pollIntervalMs);
     lookSoon(FIRST_LOOK_MS);
   };
