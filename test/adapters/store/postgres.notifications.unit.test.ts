@@ -29,7 +29,7 @@ const waitOn = (
 
 describe('postgres notifications', () => {
   const stop = new AbortController();
-  const notifications = getPostgresNotifications(UNREACHABLE, 'taskledger_test', 60_000);
+  const notifications = getPostgresNotifications(UNREACHABLE, 'taskledger_test', { pollIntervalMs: 60_000 });
   afterAll(async () => {
     stop.abort();
     await notifications.stop();
@@ -65,5 +65,53 @@ describe('postgres notifications', () => {
     const mark = notifications.mark();
     notifications.announce(undefined);
     await notifications.waitForAppend(2_000n, async () => false, stop.signal, mark);
+  });
+
+  describe('while an append of this process is on its way', () => {
+    let appending = false;
+    const held = getPostgresNotifications(UNREACHABLE, 'taskledger_test_held', {
+      pollIntervalMs: 60_000,
+      appending: () => appending,
+    });
+    afterAll(() => held.stop());
+    afterEach(() => {
+      appending = false;
+      held.release();
+    });
+
+    it('holds a NOTIFY back until the flush ends, then wakes who had not read that far', async () => {
+      const behind = waitOn(held, 10n, stop.signal);
+      const ahead = waitOn(held, 20n, stop.signal);
+      await Promise.all([behind.askedDatabase, ahead.askedDatabase]);
+      appending = true;
+      held.hear(12n);
+      held.hear(15n);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(behind.state.woke).toBe(false);
+      appending = false;
+      held.release();
+      await behind.done;
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(ahead.state.woke).toBe(false);
+      held.hear(21n);
+      await ahead.done;
+    });
+
+    it('passes a NOTIFY on at once when nothing of its own is on its way', async () => {
+      const wait = waitOn(held, 30n, stop.signal);
+      await wait.askedDatabase;
+      held.hear(31n);
+      await wait.done;
+    });
+
+    it('wakes everyone on release when a held-back NOTIFY named no position', async () => {
+      const wait = waitOn(held, 10_000n, stop.signal);
+      await wait.askedDatabase;
+      appending = true;
+      held.hear(40n);
+      held.hear(undefined);
+      held.release();
+      await wait.done;
+    });
   });
 });

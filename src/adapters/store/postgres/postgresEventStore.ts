@@ -80,7 +80,10 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
   };
 
   const reads = getPostgresReads({ pool, schema, ready, closed: closing.signal });
-  const notifications = getPostgresNotifications(connectionString, channel, pollIntervalMs);
+  const notifications = getPostgresNotifications(connectionString, channel, {
+    pollIntervalMs,
+    appending: () => groupCommit.busy(),
+  });
   const appender = getPostgresAppender({
     pool,
     schema,
@@ -91,14 +94,18 @@ export const getPostgreSQLEventStore = (options: PostgreSQLEventStoreOptions): P
   });
   const groupCommit = getGroupCommit<PostgresAppend, AppendResult>(
     async (batch) => {
-      const outcomes = await appender.appendBatch(batch);
-      // Subscriptions here hear of it now, before the NOTIFY comes round.
-      const last = outcomes.reduce<bigint | undefined>(
-        (max, o) => (o.ok && (max === undefined || o.value.position > max) ? o.value.position : max),
-        undefined,
-      );
-      if (last !== undefined) notifications.announce(last);
-      return outcomes;
+      try {
+        const outcomes = await appender.appendBatch(batch);
+        // Subscriptions here hear of it now, before the NOTIFY comes round.
+        const last = outcomes.reduce<bigint | undefined>(
+          (max, o) => (o.ok && (max === undefined || o.value.position > max) ? o.value.position : max),
+          undefined,
+        );
+        if (last !== undefined) notifications.announce(last);
+        return outcomes;
+      } finally {
+        notifications.release();
+      }
     },
     {
       maxBatchWeight: MAX_EVENTS_PER_FLUSH,
