@@ -83,9 +83,17 @@ export const getSQLiteEventStore = (options: SQLiteEventStoreOptions): SQLiteEve
   });
   const groupCommit = getGroupCommit<SQLiteAppend, AppendResult>(
     (batch) => {
-      const outcomes = appender.appendBatch(batch, true);
-      if (outcomes.some((outcome) => outcome.ok)) waiters.wakeAll();
-      return outcomes;
+      let committed = false;
+      try {
+        const outcomes = appender.appendBatch(batch, true);
+        committed = outcomes.some((outcome) => outcome.ok);
+        return outcomes;
+      } finally {
+        // The waiters skipped their quick looks while this flush ran (see sqliteWaiters.ts): its
+        // commit wakes them, and a flush that committed nothing looks once instead.
+        if (committed) waiters.wakeAll();
+        else waiters.look();
+      }
     },
     {
       maxBatchWeight: MAX_EVENTS_PER_FLUSH,

@@ -131,5 +131,10 @@ export const getSQLiteWaiters = (db: Database, options: SQLiteWaitersOptions) =>
     stopLookingWhenIdle();
   };
 
-  return { waitForAppend, wakeAll, stop };
+  /** Looks once for other connections' commits now, for a flush of this process that committed nothing. */
+  const look = () => {
+    if (waiters.size > 0) poll();
+  };
+
+  return { waitForAppend, wakeAll, look, stop };
 };
