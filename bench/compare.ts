@@ -70,6 +70,11 @@ const main = async () => {
   const headCommit = args.head === undefined ? undefined : resolveCommit(args.head);
   progress(`building the tree of ${baseCommit.slice(0, 10)}${withDist ? ' (with dist/)' : ''}`);
   const trees: SourceTree[] = [];
+  // Interrupted, the temporary trees go too (a finally block does not run on a signal).
+  process.once('SIGINT', () => {
+    for (const tree of trees) tree.remove();
+    process.exit(130);
+  });
   try {
     const base = treeAt(baseCommit, withDist);
     trees.push(base);
