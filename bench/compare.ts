@@ -49,8 +49,9 @@ const tableRow = (f: ComparedFigure) => {
       ? '—'
       : `${f.ratio.median.toFixed(3)}× (${f.ratio.min.toFixed(3)}–${f.ratio.max.toFixed(3)}, ${f.ratio.runs} pairs)`;
   const better = f.better === undefined ? '' : ` ${f.better} is better`;
+  const split = `head above base in ${f.pairs.above}, below in ${f.pairs.below} (sign test p = ${f.signTestP.toPrecision(2)})`;
   const problems = f.problems.length === 0 ? '' : `\n    ${f.problems.join('\n    ')}`;
-  return `${f.name} ${f.store} (${f.unit}${better}): base ${number(f.base.median)}, head ${number(f.head.median)}; head ÷ base ${ratio}${problems}`;
+  return `${f.name} ${f.store} (${f.unit}${better}): base ${number(f.base.median)}, head ${number(f.head.median)}; head ÷ base ${ratio}; ${split}${problems}`;
 };
 
 const describe = (args: CompareArgs, base: SourceTree, head: SourceTree) =>

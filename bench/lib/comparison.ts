@@ -31,8 +31,28 @@ export type ComparedFigure = {
   /** head ÷ base of each pair where both sides measured it, summarised. */
   readonly ratio: Summary;
   readonly better: 'higher' | 'lower' | undefined;
+  /** In how many pairs head measured above base, below it, or the same. */
+  readonly pairs: { readonly above: number; readonly below: number; readonly same: number };
+  /**
+   * The two-sided sign test's p-value: how likely a split at least this lopsided is when the
+   * change does nothing and each pair is a coin toss. 3 of 3 pairs one way gives 0.25.
+   */
+  readonly signTestP: number;
   /** What a side said instead of a number (an error, a skip), at most once per side and message. */
   readonly problems: readonly string[];
+};
+
+/** The exact two-sided sign test for `a` pairs one way and `b` the other (ties left out). */
+export const signTestP = (a: number, b: number): number => {
+  const n = a + b;
+  if (n === 0) return 1;
+  let tail = 0;
+  let choose = 1; // C(n, k), from k = 0
+  for (let k = 0; k <= Math.min(a, b); k++) {
+    tail += choose;
+    choose = (choose * (n - k)) / (k + 1);
+  }
+  return Math.min(1, (2 * tail) / 2 ** n);
 };
 
 const keyOf = (f: Figure) => `${f.name}\u0000${f.store}\u0000${f.unit}`;
@@ -69,20 +89,23 @@ export const compareFigures = (pairs: readonly Pair[]): ComparedFigure[] => {
       if (base.median !== 0) s.ratios.push(head.median / base.median);
     }
   }
-  return [...series.values()].flatMap(({ figure, base, head, ratios, problems }): ComparedFigure[] =>
-    base.length === 0 && problems.size === 0
-      ? []
-      : [
-          {
-            name: figure.name,
-            store: figure.store,
-            unit: figure.unit,
-            base: summarize(base),
-            head: summarize(head),
-            ratio: summarize(ratios),
-            better: betterWhen(figure.unit),
-            problems: [...problems],
-          },
-        ],
-  );
+  return [...series.values()].flatMap(({ figure, base, head, ratios, problems }): ComparedFigure[] => {
+    if (base.length === 0 && problems.size === 0) return [];
+    const above = ratios.filter((r) => r > 1).length;
+    const below = ratios.filter((r) => r < 1).length;
+    return [
+      {
+        name: figure.name,
+        store: figure.store,
+        unit: figure.unit,
+        base: summarize(base),
+        head: summarize(head),
+        ratio: summarize(ratios),
+        better: betterWhen(figure.unit),
+        pairs: { above, below, same: ratios.length - above - below },
+        signTestP: signTestP(above, below),
+        problems: [...problems],
+      },
+    ];
+  });
 };

@@ -1,4 +1,4 @@
-import { betterWhen, compareFigures, pairOrder, type Pair } from '../../bench/lib/comparison';
+import { betterWhen, compareFigures, pairOrder, signTestP, type Pair } from '../../bench/lib/comparison';
 import { parseCompareArgs } from '../../bench/lib/compareArgs';
 import type { Environment, Figure } from '../../bench/lib/figures';
 
@@ -59,6 +59,8 @@ describe('compareFigures', () => {
       head: { median: 150, runs: 3 },
       ratio: { median: 1.2, min: 1, max: 1.5, runs: 3 },
       better: 'higher',
+      pairs: { above: 2, below: 0, same: 1 },
+      signTestP: 0.5,
       problems: [],
     });
     expect(latency).toMatchObject({ ratio: { median: 0.5, min: 0.25, max: 0.75 }, better: 'lower' });
@@ -92,6 +94,17 @@ describe('compareFigures', () => {
       ratio: { runs: 0 },
       problems: ['base: no server', 'head: no server'],
     });
+  });
+});
+
+describe('signTestP', () => {
+  it('is the exact two-sided binomial tail of the smaller side', () => {
+    expect(signTestP(3, 0)).toBe(0.25);
+    expect(signTestP(0, 10)).toBeCloseTo(2 / 1024, 12);
+    // 8 of 10 one way: 2 × (1 + 10 + 45) / 1024.
+    expect(signTestP(8, 2)).toBeCloseTo(112 / 1024, 12);
+    expect(signTestP(5, 5)).toBe(1);
+    expect(signTestP(0, 0)).toBe(1);
   });
 });
 
