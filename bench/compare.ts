@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { parseArgs } from './lib/args';
+import { TSX_LOADER } from './lib/child';
 import { parseCompareArgs, type CompareArgs } from './lib/compareArgs';
 import { compareFigures, pairOrder, type ComparedFigure, type Pair } from './lib/comparison';
 import { parseLines, type Line } from './lib/figures';
@@ -17,8 +18,6 @@ import { resolveCommit, treeAt, workingTree, type SourceTree } from './lib/sourc
  */
 /** The whole message: usage lines and a failed run's stderr are part of it. */
 const fullMessage = (e: unknown) => (e instanceof Error ? e.message : String(e));
-
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 
 /** One bench run in `tree`; its figures, or an error carrying the end of what it wrote to stderr. */
 const runBench = (tree: SourceTree, benchArgs: readonly string[]): Promise<Line[]> =>
@@ -65,8 +64,7 @@ const main = async () => {
     process.stderr.write(`${fullMessage(e)}\n`);
     process.exit(2);
   }
-  const onlyIndex = args.benchArgs.indexOf('--only');
-  const withDist = (args.benchArgs[onlyIndex + 1] ?? '').split(',').includes('startup');
+  const withDist = parseArgs(args.benchArgs).only.includes('startup');
   const baseCommit = resolveCommit(args.base);
   const headCommit = args.head === undefined ? undefined : resolveCommit(args.head);
   progress(`building the tree of ${baseCommit.slice(0, 10)}${withDist ? ' (with dist/)' : ''}`);

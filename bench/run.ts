@@ -23,12 +23,6 @@ const main = async () => {
     process.stderr.write(`unknown workload ${unknown.join(', ')}: one of ${workloads.map((w) => w.name).join(', ')}\n`);
     process.exit(2);
   }
-  const stores = ['memory', 'sqlite', 'postgres', 'redis'];
-  const unknownStores = [...(args.stores ?? [])].filter((store) => !stores.includes(store));
-  if (unknownStores.length > 0) {
-    process.stderr.write(`unknown store ${unknownStores.join(', ')}: one of ${stores.join(', ')}\n`);
-    process.exit(2);
-  }
   const selected: Workload[] = args.only.length === 0 ? [...workloads] : workloads.filter((w) => args.only.includes(w.name));
   printLine(await describeEnvironment(args));
   const ctx = {

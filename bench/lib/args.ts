@@ -12,6 +12,16 @@ export type BenchArgs = {
   readonly stores: ReadonlySet<string> | undefined;
 };
 
+/** The stores the workloads measure on, as `--stores` names them. */
+export const STORES = ['memory', 'sqlite', 'postgres', 'redis'];
+
+/** `--flag=value` as `[flag, value]`; any other argument as `[argument, undefined]`. */
+export const splitFlag = (arg: string): [string, string | undefined] => {
+  if (!arg.startsWith('--') || !arg.includes('=')) return [arg, undefined];
+  const at = arg.indexOf('=');
+  return [arg.slice(0, at), arg.slice(at + 1)];
+};
+
 /** Whether a run asked for figures of `store`: `--stores` names it, or names nothing. */
 export const measures = (args: Pick<BenchArgs, 'stores'>, store: string) =>
   args.stores === undefined || args.stores.has(store);
@@ -32,7 +42,7 @@ export const parseArgs = (argv: readonly string[]): BenchArgs => {
   let stores: Set<string> | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    const [flag, inline] = arg?.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
+    const [flag, inline] = splitFlag(arg ?? '');
     const value = () => inline ?? argv[++i];
     switch (flag) {
       case '--only':
@@ -40,7 +50,11 @@ export const parseArgs = (argv: readonly string[]): BenchArgs => {
         break;
       case '--stores':
         stores ??= new Set();
-        for (const store of (value() ?? '').split(',').filter((s) => s !== '')) stores.add(store);
+        for (const store of (value() ?? '').split(',').filter((s) => s !== '')) {
+          if (!STORES.includes(store))
+            throw new Error(`unknown store ${store}: one of ${STORES.join(', ')}\n${USAGE}`);
+          stores.add(store);
+        }
         break;
       case '--quick':
         quick = true;

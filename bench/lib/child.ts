@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
  * --cpu-prof profiles. Children run TypeScript through tsx's loader, resolved from the root
  * package, so a child starts the same way whatever the working directory.
  */
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+export const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
 export const CHILDREN_DIR = join(__dirname, '..', 'children');
 
 /** What a one-shot child prints as its last stdout line (see childMain.ts). */

@@ -1,3 +1,5 @@
+import { splitFlag } from './args';
+
 /** The flags `npm run bench:compare -- …` takes; the bench's own flags pass through to each run. */
 export type CompareArgs = {
   /** The revision measured as the baseline. */
@@ -26,7 +28,7 @@ export const parseCompareArgs = (argv: readonly string[]): CompareArgs => {
   let hasOnly = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? arg.split('=', 2) : [arg, undefined];
+    const [flag, inline] = splitFlag(arg);
     const value = () => inline ?? argv[++i] ?? fail(`${flag} needs a value`);
     switch (flag) {
       case '--base':

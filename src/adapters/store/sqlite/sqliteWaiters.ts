@@ -4,9 +4,9 @@ import type { Database } from 'better-sqlite3';
 // How a wait looks for other processes' commits: again after 1, 2, 4, 8 and 16 ms, since news
 // soon after a wait begins is the common case (a commit whose frames were being written while
 // the subscriber read, a busy log); then, from the last of those on, by the WAL file's change
-// notices, and every `pollIntervalMs` throughout. A notice is never acted on alone: a commit writes its frames, syncs them and
-// only then becomes visible (in the WAL index, shared memory, whose changes nothing reports), so
-// it starts the quick looks over.
+// notices, and every `pollIntervalMs` throughout. A notice is never acted on alone: a commit
+// writes its frames, syncs them and only then becomes visible (in the WAL index, shared memory,
+// whose changes nothing reports), so it starts the quick looks over.
 const FIRST_LOOK_MS = 1;
 const LAST_QUICK_LOOK_MS = 16;
 
